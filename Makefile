@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make run` builds the warehouse from the embedded sample,
+# `make test` runs every test. Both bootstrap the environment from uv.lock on their own.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: setup run test bench dagster docs sample clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+setup: $(VENV)/.synced  ## create .venv from uv.lock and prepare the dbt manifest
+	$(BIN)/python -c "import pipelines.assets"
+
+run: setup  ## build warehouse/emulation.duckdb from the embedded sample (seeds/reports)
+	$(BIN)/emulation refresh
+
+test: setup  ## every test (pytest)
+	$(BIN)/python -m pytest
+
+dagster: setup  ## the Dagster UI on http://127.0.0.1:3000
+	$(BIN)/dagster dev -w workspace.yaml
+
+sample: setup  ## regenerate the embedded sample workbooks (deterministic)
+	$(BIN)/python seeds/make_sample.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) warehouse dbt_project/target dbt_project/logs

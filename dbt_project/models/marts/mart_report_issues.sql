@@ -1,0 +1,31 @@
+-- One row per rule a report broke: errors (the report was rejected) and warnings (recorded beside an
+-- accepted report), with file, sheet, Excel row and column so that a district clerk can act on them.
+with issues as (
+
+    select * from {{ ref('stg_report_issues') }}
+
+),
+
+versions as (
+
+    select file_name, sheet, status from {{ ref('int_report_versions') }}
+
+)
+
+select
+    i.file_name,
+    i.sheet,
+    i.row_number,
+    i.column_name,
+    i.family,
+    i.period,
+    i.district_code,
+    i.severity,
+    i.rule,
+    i.message,
+    i.report_id,
+    v.status                                                        as report_status
+from issues as i
+left join versions as v
+    on  v.file_name = i.file_name
+    and v.sheet is not distinct from i.sheet

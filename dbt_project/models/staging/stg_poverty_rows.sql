@@ -1,0 +1,26 @@
+-- One row per commune of an accepted poverty report.
+with source as (
+
+    select * from {{ source('raw', 'poverty_rows') }}
+
+)
+
+select
+    report_id,
+    file_name,
+    sheet,
+    cast(row_number as integer)         as row_number,
+    sha256,
+    cast(received_at as timestamp)      as received_at,
+    district_code,
+    period,
+    cast(year as integer)               as year,
+    commune_code,
+    commune_name,
+    cast(total_households as bigint)         as total_households,
+    cast(poor_households as bigint)          as poor_households,
+    cast(near_poor_households as bigint)     as near_poor_households,
+    cast(em_households as bigint)            as em_households,
+    cast(em_poor_households as bigint)       as em_poor_households,
+    cast(em_near_poor_households as bigint)  as em_near_poor_households
+from source

@@ -1,0 +1,20 @@
+-- One row per rule a report broke (errors block the report, warnings do not).
+with source as (
+
+    select * from {{ source('raw', 'report_issues') }}
+
+)
+
+select
+    report_id,
+    file_name,
+    sheet,
+    cast(row_number as integer)     as row_number,
+    column_name,
+    lower(family)                   as family,
+    period,
+    district_code,
+    lower(severity)                 as severity,
+    rule,
+    message
+from source

@@ -1,0 +1,20 @@
+-- Mart figures come only from reports in force: the households of mart_poverty's district rows equal the sum
+-- over the in-force poverty rows, so superseded, duplicate and rejected reports are not counted.
+with in_force_rows as (
+
+    select r.year, r.district_code, sum(r.total_households) as total_households
+    from {{ ref('stg_poverty_rows') }} as r
+    inner join {{ ref('int_report_versions') }} as v
+        on v.report_id = r.report_id
+       and v.file_name = r.file_name
+       and v.in_force
+    group by r.year, r.district_code
+
+)
+
+select m.year, m.unit_code, m.total_households, i.total_households as in_force_total
+from {{ ref('mart_poverty') }} as m
+full outer join in_force_rows as i
+    on i.year = m.year and i.district_code = m.unit_code
+where coalesce(m.unit_level, 'district') = 'district'
+  and m.total_households is distinct from i.total_households

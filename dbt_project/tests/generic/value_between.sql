@@ -1,0 +1,13 @@
+{#
+  Column test: every non-NULL value lies in [min_value, max_value] (either bound may be omitted).
+#}
+{% test value_between(model, column_name, min_value=none, max_value=none) %}
+select {{ column_name }} as failing_value, *
+from {{ model }}
+where {{ column_name }} is not null
+  and (
+      false
+      {% if min_value is not none %} or {{ column_name }} < {{ min_value }} {% endif %}
+      {% if max_value is not none %} or {{ column_name }} > {{ max_value }} {% endif %}
+  )
+{% endtest %}

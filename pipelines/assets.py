@@ -1,0 +1,175 @@
+"""The asset graph: reference data and district reports land in `raw`, dbt builds the marts, publish swaps the file.
+
+    raw/admin_units, raw/reporting_calendar, raw/savings_categories   (group ingest)
+      -> raw/report_submissions, raw/report_issues, raw/*_rows        (group ingest)
+      -> dbt staging -> intermediate -> marts (+ every dbt test as an asset check)
+      -> published_warehouse                                          (group publish)
+"""
+
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Mapping
+
+import duckdb
+from dagster import (AssetExecutionContext, AssetKey, AssetSpec, ConfigurableResource, MaterializeResult,
+                     MetadataValue, asset, multi_asset)
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from .ingest import parse_inbox
+from .landing import REPORT_TABLES, land_reference, land_reports
+from .warehouse import (BUILD_DB_ENV, DBT_PROJECT_DIR, WarehousePaths, default_inbox, default_reference,
+                        default_warehouse)
+
+REFERENCE_TABLES = ("admin_units", "reporting_calendar", "savings_categories")
+OWNER = "team:data-engineering"
+
+
+class WarehouseResource(ConfigurableResource):
+    """Where the inbox, the reference data and the published warehouse are (empty = the defaults/env vars)."""
+
+    inbox: str = ""
+    warehouse: str = ""
+    reference: str = ""
+
+    def inbox_dir(self) -> Path:
+        return Path(self.inbox).resolve() if self.inbox else default_inbox()
+
+    def reference_dir(self) -> Path:
+        return Path(self.reference).resolve() if self.reference else default_reference()
+
+    def paths(self) -> WarehousePaths:
+        return WarehousePaths(Path(self.warehouse).resolve() if self.warehouse else default_warehouse())
+
+
+# ---------------------------------------------------------------------------------------------- ingest
+
+@multi_asset(
+    specs=[AssetSpec(AssetKey(["raw", t]), group_name="ingest", kinds={"python", "duckdb"}, owners=[OWNER],
+                     description=f"Reference table {t}, loaded from seeds/reference.") for t in REFERENCE_TABLES],
+)
+def reference_data(context: AssetExecutionContext, warehouse: WarehouseResource):
+    """Start a fresh build database and load the reference CSVs into it."""
+    paths = warehouse.paths()
+    paths.start_build()
+    counts = land_reference(paths.build_db, warehouse.reference_dir())
+    context.log.info(f"reference data loaded: {counts}")
+    for table, rows in counts.items():
+        yield MaterializeResult(asset_key=AssetKey(["raw", table]), metadata={"rows": rows})
+
+
+_REPORT_DESCRIPTIONS = {
+    "report_submissions": "One row per report found in the inbox, accepted or rejected, with lineage.",
+    "report_issues": "One row per rule a report broke (errors and warnings).",
+    "poverty_rows": "Commune rows of accepted poverty reports (households).",
+    "infrastructure_rows": "Commune rows of accepted infrastructure reports (km, VND, NTM flags, OCOP).",
+    "savings_rows": "Category rows of accepted savings reports (VND).",
+}
+
+
+@multi_asset(
+    specs=[AssetSpec(AssetKey(["raw", t]), group_name="ingest", kinds={"python", "polars", "duckdb"},
+                     owners=[OWNER], description=_REPORT_DESCRIPTIONS[t],
+                     deps=[AssetKey(["raw", r]) for r in REFERENCE_TABLES]) for t in REPORT_TABLES],
+)
+def district_reports(context: AssetExecutionContext, warehouse: WarehouseResource):
+    """Parse every report in the inbox and land accepted rows, submissions and issues in `raw`."""
+    paths = warehouse.paths()
+    inbox = warehouse.inbox_dir()
+    reports = parse_inbox(inbox, warehouse.reference_dir())
+    counts = land_reports(paths.build_db, reports)
+    accepted = sum(1 for r in reports if not r.rejected)
+    rejected = len(reports) - accepted
+    context.log.info(f"{len(reports)} reports in {inbox}: {accepted} accepted, {rejected} rejected")
+    for report in reports:
+        if report.rejected:
+            first = next(i for i in report.issues if i.severity == "error")
+            where = f"{report.file_name}" + (f" [{report.sheet}]" if report.sheet else "")
+            context.log.warning(f"rejected {where}: {first.rule}: {first.message}")
+    for table in REPORT_TABLES:
+        metadata: dict[str, Any] = {"rows": counts[table]}
+        if table == "report_submissions":
+            metadata.update(accepted=accepted, rejected=rejected, inbox=str(inbox))
+        yield MaterializeResult(asset_key=AssetKey(["raw", table]), metadata=metadata)
+
+
+# ---------------------------------------------------------------------------------------------- dbt
+
+def dbt_project() -> DbtProject:
+    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the venv's), else whatever `dbt` is on PATH."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else "dbt"
+
+
+def ensure_manifest(project: DbtProject) -> Path:
+    """Parse the dbt project when its manifest is missing or older than any project file (partial parse)."""
+    manifest = project.manifest_path
+    sources = [p for p in DBT_PROJECT_DIR.rglob("*") if p.suffix in (".sql", ".yml", ".yaml", ".csv", ".md")
+               and "target" not in p.relative_to(DBT_PROJECT_DIR).parts
+               and "logs" not in p.relative_to(DBT_PROJECT_DIR).parts]
+    newest = max((p.stat().st_mtime for p in sources), default=0)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        subprocess.run([dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+                        "--profiles-dir", str(DBT_PROJECT_DIR)], check=True, cwd=DBT_PROJECT_DIR,
+                       env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+                            # parse with the default warehouse's profile, so its refreshes parse partially
+                            BUILD_DB_ENV: str(WarehousePaths(default_warehouse()).build_db)})
+    return manifest
+
+
+class EmulationTranslator(DagsterDbtTranslator):
+    """dbt models grouped by layer (staging, intermediate, marts), owned by the data team."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "marts"
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]):
+        return [OWNER]
+
+
+DBT_PROJECT = dbt_project()
+ensure_manifest(DBT_PROJECT)
+
+
+@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=EmulationTranslator())
+def emulation_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """`dbt build` (models, data tests, unit tests) in the build database, once per run."""
+    paths = warehouse.paths()
+    os.environ[BUILD_DB_ENV] = str(paths.build_db)  # read by dbt_project/profiles.yml
+    yield from dbt.cli(["build"], context=context, target_path=paths.dbt_target).stream()
+
+
+# ---------------------------------------------------------------------------------------------- publish
+
+@asset(key="published_warehouse", deps=[emulation_dbt_assets], group_name="publish", owners=[OWNER],
+       kinds={"duckdb"}, description="The warehouse file analysts and BI tools open read-only, replaced as a whole.")
+def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    paths = warehouse.paths()
+    published = paths.publish()
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        counts = dict(con.execute(
+            "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
+        ).fetchall())
+        province = con.execute(
+            "SELECT year, poor_households, poverty_rate_pct, near_poor_households, near_poverty_rate_pct "
+            "FROM marts.mart_poverty WHERE unit_level = 'province' ORDER BY year"
+        ).fetchall()
+    finally:
+        con.close()
+    table = "| year | poor | rate % | near-poor | rate % |\n|---|---|---|---|---|\n" + "\n".join(
+        "| " + " | ".join(str(v) for v in row) + " |" for row in province)
+    context.log.info(f"published {published}")
+    return MaterializeResult(metadata={
+        "path": MetadataValue.path(str(published)),
+        "bytes": published.stat().st_size,
+        "mart_rows": MetadataValue.json(counts),
+        "province_poverty": MetadataValue.md(table),
+    })

@@ -1,0 +1,178 @@
+"""The `emulation` command: refresh the warehouse, show what is in it.
+
+Exit codes of `emulation refresh`: 0 the warehouse was published (some reports may have been rejected: they
+are listed); 1 it could not be published (the previously published warehouse is untouched); 2 another refresh
+of the same warehouse is running; 3 bad arguments (an inbox that does not exist).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_BUSY, EXIT_USAGE = 0, 1, 2, 3
+
+
+def _progress_logger():
+    """A Dagster logger that prints one line per step and our own asset messages, nothing else."""
+    from dagster import logger
+
+    class Progress(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            meta = getattr(record, "dagster_meta", None) or {}
+            event = meta.get("dagster_event")
+            step = meta.get("step_key") or ""
+            if event is not None:
+                kind = event.event_type_value
+                if kind == "STEP_START":
+                    line = f"  … {step}"
+                elif kind == "STEP_SUCCESS":
+                    line = f"  ✓ {step}"
+                elif kind == "STEP_FAILURE":
+                    line = f"  ✗ {step}: {meta.get('orig_message') or record.getMessage()}"
+                elif kind == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
+                    line = f"  ! check failed: {event.event_specific_data.check_name}"
+                else:
+                    return
+            elif record.levelno >= logging.INFO and meta.get("orig_message") and step:
+                message = str(meta["orig_message"])
+                # dbt reports every node; keep its closing line and its failures
+                if "dbt" in step and not (message.startswith("Done.") or "ERROR" in message or "FAIL" in message):
+                    return
+                line = f"    {message}"
+            else:
+                return
+            print(line, file=sys.stderr, flush=True)
+
+    @logger(description="Concise progress for the emulation command.")
+    def progress(_init_context):
+        log = logging.Logger("emulation", level=logging.INFO)
+        log.addHandler(Progress())
+        return log
+
+    return progress
+
+
+def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None = None) -> int:
+    from .warehouse import RefreshBusy, WarehousePaths, default_inbox, default_reference, default_warehouse
+
+    inbox = (inbox or default_inbox()).resolve()
+    published = (warehouse or default_warehouse()).resolve()
+    reference = (reference or default_reference()).resolve()
+    if not inbox.is_dir():
+        print(f"error: inbox {inbox} is not a directory (give --inbox DIR or set EMULATION_INBOX)", file=sys.stderr)
+        return EXIT_USAGE
+    paths = WarehousePaths(published)
+    print(f"Refreshing {published}\n  inbox: {inbox}", file=sys.stderr)
+    started = time.monotonic()
+    try:
+        with paths.refresh_lock():
+            from dagster import DagsterInstance, Definitions
+
+            from .definitions import ALL_ASSETS, resources
+
+            defs = Definitions(assets=ALL_ASSETS, resources=resources(str(inbox), str(published), str(reference)),
+                               loggers={"progress": _progress_logger()})
+            job = defs.resolve_implicit_global_asset_job_def()
+            with DagsterInstance.ephemeral() as instance:
+                result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                                run_config={"loggers": {"progress": {}}})
+    except RefreshBusy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return EXIT_BUSY
+    elapsed = time.monotonic() - started
+    if not result.success:
+        failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+        for failure in failures:
+            error = failure.step_failure_data.error
+            print(f"error in {failure.step_key}: {error.message.strip() if error else 'failed'}", file=sys.stderr)
+        state = "untouched" if published.exists() else "not created"
+        print(f"Refresh failed after {elapsed:.1f}s; the published warehouse {published} is {state}.",
+              file=sys.stderr)
+        return EXIT_FAILED
+    print(summary(published, elapsed))
+    return EXIT_OK
+
+
+def summary(published: Path, elapsed: float | None = None) -> str:
+    """Reports accepted/rejected, the rejected ones with their first error, the province poverty table."""
+    import duckdb
+
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        statuses = dict(con.execute(
+            "SELECT status, count(*) FROM marts.mart_report_submissions GROUP BY status").fetchall())
+        rejected = con.execute(
+            "SELECT s.file_name, coalesce(s.sheet, ''), any_value(i.rule ORDER BY i.row_number NULLS FIRST), "
+            "any_value(i.message ORDER BY i.row_number NULLS FIRST), count(i.rule) "
+            "FROM marts.mart_report_submissions s LEFT JOIN marts.mart_report_issues i "
+            "ON i.file_name = s.file_name AND coalesce(i.sheet, '') = coalesce(s.sheet, '') "
+            "AND i.severity = 'error' WHERE s.status = 'rejected' GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
+        poverty = con.execute(
+            "SELECT year, total_households, poor_households, poverty_rate_pct, near_poor_households, "
+            "near_poverty_rate_pct, poor_households_change, poverty_rate_change_pp "
+            "FROM marts.mart_poverty WHERE unit_level = 'province' ORDER BY year").fetchall()
+    finally:
+        con.close()
+    lines = []
+    took = f" in {elapsed:.1f}s" if elapsed is not None else ""
+    lines.append(f"Published {published}{took}")
+    lines.append("Reports: " + ", ".join(f"{statuses.get(s, 0)} {s}"
+                                         for s in ("accepted", "superseded", "duplicate", "rejected")))
+    for file_name, sheet, rule, message, count in rejected:
+        where = file_name + (f" [{sheet}]" if sheet else "")
+        lines.append(f"  rejected {where}: {count} error(s), first {rule}: {message}")
+    if rejected:
+        lines.append("  (all issues: SELECT * FROM marts.mart_report_issues)")
+    lines.append("")
+    lines.append("Province poverty (mart_poverty):")
+    lines.append(f"  {'year':>4} {'households':>10} {'poor':>7} {'rate %':>6} {'near-poor':>9} {'rate %':>6}"
+                 f" {'Δ poor':>7} {'Δ pp':>6}")
+    for year, total, poor, rate, near, near_rate, change, change_pp in poverty:
+        lines.append(f"  {year:>4} {total:>10,} {poor:>7,} {rate:>6.2f} {near:>9,} {near_rate:>6.2f}"
+                     f" {_signed(change):>7} {_signed(change_pp, '.2f'):>6}")
+    return "\n".join(lines)
+
+
+def _signed(value, fmt: str = ",") -> str:
+    return "" if value is None else format(value, "+" + fmt)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="emulation", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    p_refresh = commands.add_parser("refresh", help="ingest the inbox, build every model, run the checks, publish")
+    p_refresh.add_argument("--inbox", type=Path, help="folder of district reports (default: EMULATION_INBOX "
+                                                      "or seeds/reports)")
+    p_refresh.add_argument("--warehouse", type=Path, help="published DuckDB file (default: EMULATION_WAREHOUSE "
+                                                          "or warehouse/emulation.duckdb)")
+    p_refresh.add_argument("--reference", type=Path, help="reference data folder (default: seeds/reference)")
+    p_summary = commands.add_parser("summary", help="what the published warehouse holds")
+    p_summary.add_argument("--warehouse", type=Path)
+    p_rules = commands.add_parser("rules", help="print the rule catalogue (Markdown)")
+    del p_rules
+    args = parser.parse_args(argv)
+    if args.command == "refresh":
+        return refresh(args.inbox, args.warehouse, args.reference)
+    if args.command == "summary":
+        from .warehouse import default_warehouse
+
+        published = (args.warehouse or default_warehouse()).resolve()
+        if not published.exists():
+            print(f"error: {published} does not exist; run `emulation refresh` first", file=sys.stderr)
+            return EXIT_USAGE
+        print(summary(published))
+        return EXIT_OK
+    if args.command == "rules":
+        from .rules import rules_markdown
+
+        print(rules_markdown(), end="")
+        return EXIT_OK
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

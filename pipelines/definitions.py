@@ -1,0 +1,83 @@
+"""The Dagster code location: assets, resources, the refresh job, its schedule and the inbox sensor.
+
+`dagster dev -w workspace.yaml` serves it; `emulation refresh` runs the same assets in-process.
+"""
+
+
+import hashlib
+import json
+from pathlib import Path
+
+from dagster import (AssetSelection, DefaultScheduleStatus, DefaultSensorStatus, Definitions, RunRequest,
+                     ScheduleDefinition, SensorEvaluationContext, SkipReason, define_asset_job, sensor)
+from dagster_dbt import DbtCliResource
+
+from .assets import (DBT_PROJECT, WarehouseResource, dbt_executable, district_reports, emulation_dbt_assets, published_warehouse,
+                     reference_data)
+from .ingest import inbox_files, relative_name
+
+ALL_ASSETS = [reference_data, district_reports, emulation_dbt_assets, published_warehouse]
+
+refresh_job = define_asset_job(
+    "refresh_warehouse",
+    selection=AssetSelection.all(),
+    description="Ingest the inbox, build every dbt model and test, publish the warehouse.",
+    tags={"dagster/max_retries": 0},
+)
+
+daily_refresh = ScheduleDefinition(
+    name="daily_refresh",
+    job=refresh_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone="Asia/Ho_Chi_Minh",
+    default_status=DefaultScheduleStatus.STOPPED,
+    description="Refresh the warehouse every morning at 06:00 Viet Nam time.",
+)
+
+
+def inbox_fingerprint(inbox: Path) -> dict[str, str]:
+    """File name -> 'size:mtime_ns' for every report file in the inbox."""
+    fingerprint = {}
+    for path in inbox_files(inbox):
+        stat = path.stat()
+        fingerprint[relative_name(path, inbox)] = f"{stat.st_size}:{stat.st_mtime_ns}"
+    return fingerprint
+
+
+def inbox_changes(previous: dict[str, str], current: dict[str, str]) -> list[str]:
+    """Files that are new, changed or gone since the previous fingerprint."""
+    names = set(previous) | set(current)
+    return sorted(n for n in names if previous.get(n) != current.get(n))
+
+
+@sensor(job=refresh_job, minimum_interval_seconds=30, default_status=DefaultSensorStatus.STOPPED,
+        description="Starts a refresh when a report file is added to, changed in or removed from the inbox.")
+def inbox_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource):
+    inbox = warehouse.inbox_dir()
+    if not inbox.is_dir():
+        return SkipReason(f"inbox {inbox} does not exist")
+    current = inbox_fingerprint(inbox)
+    previous = json.loads(context.cursor) if context.cursor else {}
+    changed = inbox_changes(previous, current)
+    if not changed:
+        return SkipReason("no new or changed report in the inbox")
+    context.update_cursor(json.dumps(current, sort_keys=True))
+    run_key = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()[:16]
+    shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+    return RunRequest(run_key=run_key, tags={"emulation/changed_files": shown[:200]})
+
+
+def resources(inbox: str = "", warehouse: str = "", reference: str = "") -> dict:
+    return {
+        "warehouse": WarehouseResource(inbox=inbox, warehouse=warehouse, reference=reference),
+        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable()),
+    }
+
+
+defs = Definitions(
+    assets=ALL_ASSETS,
+    jobs=[refresh_job],
+    schedules=[daily_refresh],
+    sensors=[inbox_sensor],
+    resources=resources(),
+)

@@ -1,0 +1,188 @@
+"""Every rule a district report is checked against, in one place.
+
+Each rule has a stable code (English, used in `mart_report_issues.rule` and by anyone filtering on it), a
+severity (`error` blocks the report, `warning` is recorded beside an accepted report) and a message for the
+district clerk, in Vietnamese, saying what is wrong and how to fix it. `docs/rules.md` is generated from this
+table (`emulation rules`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    message: str  # Vietnamese, str.format placeholders
+    description: str  # English, for the documentation
+
+
+RULES: dict[str, Rule] = {r.code: r for r in [
+    # --- the file as a whole
+    Rule("file_unreadable", ERROR,
+         "Tệp không đọc được như sổ Excel (.xlsx) hay tệp CSV ({detail}). Hãy mở bằng Excel, lưu dưới dạng "
+         "'Excel Workbook (.xlsx)' rồi gửi lại.",
+         "The file is not a readable .xlsx workbook or CSV file."),
+    Rule("file_too_large", ERROR,
+         "Tệp quá lớn ({size_mb} MB; tối đa {limit_mb} MB). Chỉ gửi các trang báo cáo, bỏ hình ảnh và trang phụ.",
+         "The file is larger than the configured limit."),
+    Rule("workbook_too_large", ERROR,
+         "Sổ Excel khi giải nén quá lớn ({size_mb} MB; tối đa {limit_mb} MB). Chỉ gửi các trang báo cáo theo mẫu.",
+         "The workbook expands beyond the configured limit when unzipped (zip bomb guard)."),
+    Rule("sheet_too_large", ERROR,
+         "Trang '{sheet}' quá lớn ({rows} dòng; tối đa {limit} dòng). Chỉ giữ các dòng số liệu của báo cáo.",
+         "A data sheet has more rows than the configured limit."),
+    Rule("no_report_sheet", ERROR,
+         "Không có trang báo cáo nào. Tên trang phải là 'Giảm nghèo', 'Hạ tầng' hoặc 'Tiết kiệm' "
+         "(các trang đang có: {sheets}).",
+         "The workbook has no sheet named after a report family."),
+    # --- the report header (sheet 'Thông tin')
+    Rule("info_sheet_missing", ERROR,
+         "Thiếu trang 'Thông tin' (khai 'Đơn vị', 'Kỳ báo cáo', 'Ngày lập'). Hãy dùng mẫu báo cáo "
+         "(lệnh 'emulation template').",
+         "The workbook has no 'Thông tin' sheet."),
+    Rule("district_missing", ERROR,
+         "Trang 'Thông tin' chưa ghi 'Đơn vị' hoặc 'Mã đơn vị'. Ghi tên huyện/thị xã/thành phố hoặc mã đơn vị "
+         "(ví dụ 844).",
+         "Neither the district name nor its code is given."),
+    Rule("district_unknown", ERROR,
+         "Không tìm thấy đơn vị '{value}' trong danh mục hành chính. Ghi đúng tên (ví dụ 'Huyện Càng Long') "
+         "hoặc mã đơn vị của Tổng cục Thống kê.",
+         "The district name or code matches no district of the province."),
+    Rule("district_ambiguous", ERROR,
+         "Tên đơn vị '{value}' khớp với nhiều đơn vị: {candidates}. Ghi rõ loại đơn vị (Huyện, Thị xã, "
+         "Thành phố) hoặc ghi 'Mã đơn vị'.",
+         "The district name fits several districts; the type or the code must settle it."),
+    Rule("period_missing", ERROR,
+         "Trang 'Thông tin' chưa ghi 'Kỳ báo cáo'. Ghi ví dụ 'Năm 2023' hoặc 'Quý III/2023'.",
+         "The reporting period is not given."),
+    Rule("period_invalid", ERROR,
+         "Không đọc được kỳ báo cáo '{value}'. Ghi ví dụ 'Năm 2023', 'Quý III/2023', '6 tháng đầu năm 2023' "
+         "hoặc 'Tháng 3/2023'.",
+         "The period is not in any accepted form."),
+    Rule("period_wrong_type", ERROR,
+         "Kỳ báo cáo '{value}' không hợp với báo cáo {family_vi}: báo cáo này lập theo {expected_vi}.",
+         "The period type does not match the family (poverty and savings: year; infrastructure: quarter)."),
+    Rule("period_in_future", ERROR,
+         "Kỳ báo cáo {period} chưa kết thúc (kết thúc ngày {end}). Kiểm tra lại 'Kỳ báo cáo'.",
+         "The period has not ended yet."),
+    Rule("report_date_invalid", WARNING,
+         "Không đọc được 'Ngày lập' '{value}' (ghi dạng dd/mm/yyyy); lấy thời điểm nhận tệp thay thế.",
+         "The report date is unreadable; the time the file was received is used instead."),
+    # --- the data sheet layout
+    Rule("required_column_missing", ERROR,
+         "Không tìm thấy cột bắt buộc: {columns}. Tiêu đề cột phải ghi như mẫu (ví dụ {example}).",
+         "A required column was not found in the header row."),
+    Rule("no_data_rows", ERROR,
+         "Trang '{sheet}' không có dòng số liệu nào dưới dòng tiêu đề.",
+         "The sheet has a header but no data rows."),
+    Rule("money_unit_missing", WARNING,
+         "Cột '{column}' không ghi đơn vị tiền; đã hiểu là triệu đồng. Ghi rõ '(triệu đồng)', '(tỷ đồng)'...",
+         "A money column has no unit in its header; read as million VND."),
+    # --- rows
+    Rule("commune_unknown", ERROR,
+         "Không tìm thấy xã/phường/thị trấn '{value}' của {district}. Ghi đúng tên hoặc mã xã.",
+         "The commune name or code matches no commune of the district."),
+    Rule("commune_ambiguous", ERROR,
+         "Tên '{value}' khớp với nhiều đơn vị của {district}: {candidates}. Ghi rõ loại (Xã, Phường, Thị trấn) "
+         "hoặc mã xã.",
+         "The commune name fits several communes of the district; the type or the code must settle it."),
+    Rule("commune_other_district", ERROR,
+         "'{value}' là {candidates}, không thuộc {district}. Chỉ báo cáo các xã của đơn vị mình.",
+         "The commune belongs to another district."),
+    Rule("commune_duplicate", ERROR,
+         "'{value}' đã có ở dòng {first_row}. Mỗi xã/phường/thị trấn chỉ ghi một dòng.",
+         "The same commune appears twice."),
+    Rule("category_unknown", ERROR,
+         "Nội dung '{value}' không thuộc danh mục tiết kiệm ({categories}).",
+         "The savings category is not one of the accepted ones."),
+    Rule("category_duplicate", ERROR,
+         "Nội dung '{value}' đã có ở dòng {first_row}. Mỗi nội dung chỉ ghi một dòng.",
+         "The same savings category appears twice."),
+    Rule("value_missing", ERROR,
+         "Ô '{column}' để trống. Ô trống là thiếu số liệu, không phải số 0: ghi số, hoặc '0' hay '-' nếu "
+         "bằng không.",
+         "A required number is empty (an empty cell is missing, never zero)."),
+    Rule("value_not_number", ERROR,
+         "Ô '{column}' ghi '{value}', không phải là số. Ghi số, ví dụ 4.803 hoặc 12,5.",
+         "A cell that must hold a number holds text."),
+    Rule("value_not_integer", ERROR,
+         "Ô '{column}' ghi {value}, phải là số nguyên (số hộ, số sản phẩm).",
+         "A count holds a fraction."),
+    Rule("value_negative", ERROR,
+         "Ô '{column}' ghi số âm ({value}). Số liệu này không được âm.",
+         "A value that cannot be negative is negative."),
+    Rule("cell_error", ERROR,
+         "Ô '{column}' có lỗi công thức Excel ({value}). Sửa công thức hoặc ghi số trực tiếp.",
+         "A cell holds an Excel error value (#DIV/0!, #REF!, ...)."),
+    Rule("value_not_yes_no", ERROR,
+         "Ô '{column}' ghi '{value}'. Ghi 'x' hoặc 'Đạt' nếu đạt, để trống hoặc 'Chưa đạt' nếu chưa đạt.",
+         "A yes/no cell holds something else."),
+    Rule("poor_exceeds_total", ERROR,
+         "Số hộ nghèo ({poor}) lớn hơn tổng số hộ ({total}).",
+         "poor_households > total_households."),
+    Rule("near_poor_exceeds_total", ERROR,
+         "Số hộ cận nghèo ({near_poor}) lớn hơn tổng số hộ ({total}).",
+         "near_poor_households > total_households."),
+    Rule("em_exceeds_total", ERROR,
+         "{what} ({value}) lớn hơn {total_what} ({total}).",
+         "An ethnic-minority count exceeds its total (em_households ≤ total_households, em_poor ≤ em_households "
+         "and ≤ poor, em_near_poor ≤ em_households and ≤ near_poor)."),
+    Rule("ntm_without_standard", ERROR,
+         "Xã đạt {what} nhưng không đánh dấu 'Đạt chuẩn NTM'. Xã đạt NTM nâng cao/kiểu mẫu phải đạt chuẩn NTM.",
+         "ntm_advanced or ntm_model is set without ntm_standard."),
+    Rule("ntm_not_applicable", WARNING,
+         "{value} là {unit_type}: tiêu chí nông thôn mới chỉ áp dụng cho xã; đã bỏ qua các ô NTM của dòng này.",
+         "An NTM flag is set on a ward or township; it is ignored."),
+    # --- the report against what is known
+    Rule("total_row_mismatch", WARNING,
+         "Dòng tổng ghi {column} = {stated}, nhưng cộng các dòng trên được {computed}.",
+         "The total row differs from the sum of the rows above it."),
+    Rule("commune_missing", WARNING,
+         "Báo cáo thiếu {count} xã/phường/thị trấn của {district}: {communes}.",
+         "Communes of the district are missing from the report."),
+    Rule("outlier", WARNING,
+         "{column} của {commune} là {value}, khác xa kỳ trước ({previous}). Kiểm tra lại số liệu.",
+         "A commune's value is far from its previous period (ratio beyond the configured threshold)."),
+    Rule("report_late", WARNING,
+         "Báo cáo kỳ {period} nộp ngày {submitted}, sau hạn {due}.",
+         "The report was made or received after its due date."),
+    # --- CSV
+    Rule("csv_columns_missing", ERROR,
+         "Tệp CSV thiếu cột: {columns}. Dòng đầu phải là district_code,period,family,item,indicator,value.",
+         "The CSV header lacks required columns."),
+    Rule("csv_family_unknown", ERROR,
+         "Loại báo cáo '{value}' không hợp lệ (poverty, infrastructure, savings).",
+         "The CSV family is not one of the three."),
+    Rule("csv_indicator_unknown", ERROR,
+         "Chỉ tiêu '{value}' không có trong báo cáo {family} (các chỉ tiêu: {indicators}).",
+         "The CSV indicator is not a canonical column of the family."),
+]}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One broken rule, where it was broken, and what to say about it."""
+
+    rule: str
+    severity: str
+    message: str
+    row_number: int | None = None
+    column_name: str | None = None
+
+
+def issue(code: str, *, row: int | None = None, column: str | None = None, **params: object) -> Issue:
+    rule = RULES[code]
+    return Issue(code, rule.severity, rule.message.format(column=column, **params), row, column)
+
+
+def rules_markdown() -> str:
+    """The rule catalogue as a Markdown table (docs/rules.md)."""
+    lines = ["| rule | severity | what it means |", "|---|---|---|"]
+    lines += [f"| `{r.code}` | {r.severity} | {r.description} |" for r in RULES.values()]
+    return "\n".join(lines) + "\n"

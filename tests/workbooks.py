@@ -1,0 +1,31 @@
+"""Writing small district workbooks for tests, one quirk at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+POVERTY_HEADER = ["STT", "Xã, phường, thị trấn", "Mã xã", "Tổng số hộ", "Số hộ nghèo", "Số hộ cận nghèo"]
+CANG_LONG_INFO = {"Đơn vị": "Huyện Càng Long", "Kỳ báo cáo": "Năm 2022", "Ngày lập": "10/01/2023"}
+
+
+def write_workbook(path: Path, info: dict | None, sheets: dict[str, list[list]]) -> Path:
+    """A workbook with a 'Thông tin' sheet (unless info is None) and the given sheets, row by row from A1."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    if info is not None:
+        ws = wb.create_sheet("Thông tin")
+        for key, value in info.items():
+            ws.append([key, value])
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def poverty_sheet(rows: list[list], title_rows: int = 2) -> list[list]:
+    """Title rows, a blank row, the header, the given rows."""
+    return [["BÁO CÁO KẾT QUẢ RÀ SOÁT HỘ NGHÈO"]] * (title_rows - 1) + [[]] + [POVERTY_HEADER] + rows
