@@ -1,0 +1,109 @@
+"""`emulation refresh` end to end: rejected reports do not stop the others, resubmissions, failures, the lock."""
+
+import hashlib
+import shutil
+
+import duckdb
+import pytest
+
+from conftest import REFERENCE, SAMPLE_INBOX, query
+from pipelines.cli import EXIT_BUSY, EXIT_FAILED, EXIT_USAGE, refresh
+from pipelines.warehouse import WarehousePaths
+from workbooks import POVERTY_HEADER, write_workbook
+
+CANG_LONG_COMMUNES = ["29266", "29269", "29272", "29275", "29278", "29281", "29284", "29287", "29290", "29293",
+                      "29296", "29299", "29302", "29305"]
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """The sample plus: a file that is not a workbook, a corrected resubmission, an exact duplicate and a
+    rejected resubmission."""
+    root = tmp_path_factory.mktemp("mixed")
+    inbox = root / "inbox"
+    shutil.copytree(SAMPLE_INBOX, inbox)
+    (inbox / "ghi chú của huyện.xlsx").write_text("not a workbook")
+    # Càng Long corrects 2022: 10 poor households in every commune, made later than the original
+    rows = [[i + 1, "", code, 3000, 10, 20] for i, code in enumerate(CANG_LONG_COMMUNES)]
+    write_workbook(inbox / "844_cang-long_2022_bổ sung.xlsx",
+                   {"Mã đơn vị": "844", "Kỳ báo cáo": "Năm 2022", "Ngày lập": "20/02/2023"},
+                   {"Giảm nghèo": [POVERTY_HEADER] + rows})
+    shutil.copy(inbox / "845_cau-ke_2022.xlsx", inbox / "845 cau ke 2022 (copy).xlsx")
+    write_workbook(inbox / "846_tieu-can_2022_sua.xlsx",
+                   {"Mã đơn vị": "846", "Kỳ báo cáo": "Năm 2022", "Ngày lập": "01/03/2023"},
+                   {"Giảm nghèo": [POVERTY_HEADER, [1, "Tiểu Cần", None, 100, 500, 1]]})
+    path = root / "emulation.duckdb"
+    assert refresh(inbox, path) == 0
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def test_rejected_file_is_listed_and_others_go_on(mixed):
+    (row,) = query(mixed, """SELECT status, errors FROM marts.mart_report_submissions
+                             WHERE file_name = 'ghi chú của huyện.xlsx'""")
+    assert row == ("rejected", 1)
+    (issue,) = query(mixed, """SELECT rule, severity FROM marts.mart_report_issues
+                               WHERE file_name = 'ghi chú của huyện.xlsx'""")
+    assert issue == ("file_unreadable", "error")
+    assert query(mixed, "SELECT count(*) FROM marts.mart_report_submissions WHERE status = 'accepted'")[0][0] == 126
+
+
+def test_later_resubmission_supersedes(mixed):
+    statuses = dict(query(mixed, """SELECT file_name, status FROM marts.mart_report_submissions
+                                    WHERE family = 'poverty' AND district_code = '844' AND period = '2022'"""))
+    assert statuses == {"844_cang-long_2022.xlsx": "superseded", "844_cang-long_2022_bổ sung.xlsx": "accepted"}
+    (row,) = query(mixed, """SELECT total_households, poor_households FROM marts.mart_poverty
+                             WHERE unit_code = '844' AND year = 2022""")
+    assert row == (14 * 3000, 14 * 10)
+
+
+def test_duplicate_changes_nothing(mixed, sample_db):
+    statuses = dict(query(mixed, """SELECT file_name, status FROM marts.mart_report_submissions
+                                    WHERE family = 'poverty' AND district_code = '845' AND period = '2022'"""))
+    assert statuses == {"845_cau-ke_2022.xlsx": "accepted", "845 cau ke 2022 (copy).xlsx": "duplicate"}
+    sql = "SELECT poor_households FROM marts.mart_poverty WHERE unit_code = '845' AND year = 2022"
+    assert query(mixed, sql) == query(sample_db, sql)
+
+
+def test_rejected_resubmission_replaces_nothing(mixed, sample_db):
+    (row,) = query(mixed, """SELECT status FROM marts.mart_report_submissions
+                             WHERE file_name = '846_tieu-can_2022_sua.xlsx'""")
+    assert row == ("rejected",)
+    (issue,) = query(mixed, """SELECT rule, row_number, column_name FROM marts.mart_report_issues
+                               WHERE file_name = '846_tieu-can_2022_sua.xlsx' AND severity = 'error'""")
+    assert issue == ("poor_exceeds_total", 2, "Số hộ nghèo")
+    sql = "SELECT poor_households FROM marts.mart_poverty WHERE unit_code = '846' AND year = 2022"
+    assert query(mixed, sql) == query(sample_db, sql)
+
+
+def test_province_follows_the_corrected_district(mixed, sample_db):
+    sql = "SELECT poor_households FROM marts.mart_poverty WHERE unit_code = '{}' AND year = 2022"
+    old_844 = query(sample_db, sql.format("844"))[0][0]
+    assert query(mixed, sql.format("84"))[0][0] == 5404 - old_844 + 140
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_failed_refresh_leaves_published_warehouse_untouched(tmp_path, sample_warehouse):
+    published = tmp_path / "emulation.duckdb"
+    shutil.copy(sample_warehouse, published)
+    before = _digest(published)
+    broken_reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE, broken_reference)
+    (broken_reference / "reporting_calendar.csv").unlink()
+    assert refresh(SAMPLE_INBOX, published, broken_reference) == EXIT_FAILED
+    assert _digest(published) == before
+
+
+def test_second_refresh_is_refused_while_one_runs(tmp_path):
+    published = tmp_path / "emulation.duckdb"
+    with WarehousePaths(published).refresh_lock():
+        assert refresh(SAMPLE_INBOX, published) == EXIT_BUSY
+    assert not published.exists()
+
+
+def test_missing_inbox_is_a_usage_error(tmp_path):
+    assert refresh(tmp_path / "nowhere", tmp_path / "emulation.duckdb") == EXIT_USAGE
