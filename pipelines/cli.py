@@ -56,7 +56,8 @@ def _progress_logger():
     return progress
 
 
-def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None = None) -> int:
+def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None = None,
+            wait_seconds: float = 0) -> int:
     from .warehouse import RefreshBusy, WarehousePaths, default_inbox, default_reference, default_warehouse
 
     inbox = (inbox or default_inbox()).resolve()
@@ -69,12 +70,13 @@ def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None =
     print(f"Refreshing {published}\n  inbox: {inbox}", file=sys.stderr)
     started = time.monotonic()
     try:
-        with paths.refresh_lock():
+        with paths.refresh_lock(wait_seconds):
             from dagster import DagsterInstance, Definitions
 
-            from .definitions import ALL_ASSETS, resources
+            from .definitions import ALL_ASSETS, ALL_CHECKS, resources
 
-            defs = Definitions(assets=ALL_ASSETS, resources=resources(str(inbox), str(published), str(reference)),
+            defs = Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS,
+                               resources=resources(str(inbox), str(published), str(reference)),
                                loggers={"progress": _progress_logger()})
             job = defs.resolve_implicit_global_asset_job_def()
             with DagsterInstance.ephemeral() as instance:
@@ -150,13 +152,16 @@ def main(argv: list[str] | None = None) -> int:
     p_refresh.add_argument("--warehouse", type=Path, help="published DuckDB file (default: EMULATION_WAREHOUSE "
                                                           "or warehouse/emulation.duckdb)")
     p_refresh.add_argument("--reference", type=Path, help="reference data folder (default: seeds/reference)")
+    p_refresh.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                           help="when another refresh of the same warehouse runs, wait this long for it "
+                                "(default 0: exit 2 at once)")
     p_summary = commands.add_parser("summary", help="what the published warehouse holds")
     p_summary.add_argument("--warehouse", type=Path)
     p_rules = commands.add_parser("rules", help="print the rule catalogue (Markdown)")
     del p_rules
     args = parser.parse_args(argv)
     if args.command == "refresh":
-        return refresh(args.inbox, args.warehouse, args.reference)
+        return refresh(args.inbox, args.warehouse, args.reference, args.wait)
     if args.command == "summary":
         from .warehouse import default_warehouse
 

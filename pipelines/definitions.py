@@ -12,11 +12,12 @@ from dagster import (AssetSelection, DefaultScheduleStatus, DefaultSensorStatus,
                      ScheduleDefinition, SensorEvaluationContext, SkipReason, define_asset_job, sensor)
 from dagster_dbt import DbtCliResource
 
-from .assets import (DBT_PROJECT, WarehouseResource, dbt_executable, district_reports, emulation_dbt_assets, published_warehouse,
-                     reference_data)
+from .assets import (DBT_PROJECT, WarehouseResource, dbt_executable, district_reports, emulation_dbt_assets,
+                     no_overdue_reports, published_warehouse, reference_data)
 from .ingest import inbox_files, relative_name
 
 ALL_ASSETS = [reference_data, district_reports, emulation_dbt_assets, published_warehouse]
+ALL_CHECKS = [no_overdue_reports]
 
 refresh_job = define_asset_job(
     "refresh_warehouse",
@@ -76,6 +77,7 @@ def resources(inbox: str = "", warehouse: str = "", reference: str = "") -> dict
 
 defs = Definitions(
     assets=ALL_ASSETS,
+    asset_checks=ALL_CHECKS,
     jobs=[refresh_job],
     schedules=[daily_refresh],
     sensors=[inbox_sensor],

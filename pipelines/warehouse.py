@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,17 +76,27 @@ class WarehousePaths:
             leftover.unlink(missing_ok=True)
 
     @contextmanager
-    def refresh_lock(self, wait: bool = False) -> Iterator[None]:
-        """Hold the warehouse's refresh lock; RefreshBusy when another refresh holds it and wait is False."""
+    def refresh_lock(self, wait_seconds: float = 0) -> Iterator[None]:
+        """Hold the warehouse's refresh lock, waiting up to `wait_seconds` for another refresh to end.
+
+        The lock is an flock on a file beside the warehouse: the OS drops it when its holder dies, so a killed
+        refresh never leaves a stale lock (and dbt, started by the refresh, dies with it: see
+        `assets.dbt_executable`).
+        """
         self.published.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + wait_seconds
         with open(self.lock_file, "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-            except BlockingIOError:
-                raise RefreshBusy(
-                    f"another refresh of {self.published} is running (lock {self.lock_file}); "
-                    "wait for it to finish and try again"
-                ) from None
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise RefreshBusy(
+                            f"another refresh of {self.published} is running (lock {self.lock_file}); "
+                            "wait for it to finish and try again"
+                        ) from None
+                    time.sleep(0.2)
             try:
                 yield
             finally:

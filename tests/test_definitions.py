@@ -78,3 +78,24 @@ def test_sensor_reacts_to_new_and_changed_files_only(tmp_path):
         (inbox / "~$a.xlsx").write_bytes(b"lock")
         (inbox / ".hidden").write_bytes(b"x")
         assert isinstance(_tick(instance, resource, cursor)[0], SkipReason)
+
+
+def test_overdue_reports_name_the_districts():
+    import datetime as dt
+
+    import duckdb
+
+    from pipelines.assets import overdue_reports
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts")
+    con.execute("""CREATE TABLE marts.mart_reporting_completeness AS SELECT * FROM (VALUES
+        ('poverty', '2023', '844', 'Huyện Càng Long', DATE '2024-01-15', 'missing'),
+        ('poverty', '2023', '845', 'Huyện Cầu Kè', DATE '2024-01-15', 'missing'),
+        ('poverty', '2023', '846', 'Huyện Tiểu Cần', DATE '2024-01-15', 'on_time'),
+        ('infrastructure', '2024-Q1', '844', 'Huyện Càng Long', DATE '2024-04-10', 'missing'))
+        AS t(family, period, district_code, district_name, due_date, status)""")
+    assert overdue_reports(con, dt.date(2024, 2, 1)) == [
+        ("poverty", "2023", "15/01/2024", "Huyện Càng Long, Huyện Cầu Kè")]
+    assert overdue_reports(con, dt.date(2024, 1, 15)) == []
+    assert len(overdue_reports(con, dt.date(2024, 5, 1))) == 2

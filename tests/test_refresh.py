@@ -107,3 +107,17 @@ def test_second_refresh_is_refused_while_one_runs(tmp_path):
 
 def test_missing_inbox_is_a_usage_error(tmp_path):
     assert refresh(tmp_path / "nowhere", tmp_path / "emulation.duckdb") == EXIT_USAGE
+
+
+def test_outliers_flag_the_corrected_report(mixed):
+    rows = query(mixed, """SELECT file_name, count(*) FROM marts.mart_report_issues
+                           WHERE rule = 'outlier' GROUP BY ALL ORDER BY 1""")
+    flagged = dict(rows)
+    # the correction sets every commune to 3,000 households: far from 2021 and from 2023 for most communes
+    assert set(flagged) == {"844_cang-long_2022_bổ sung.xlsx", "844_cang-long_2023.xlsx"}
+    (warnings,) = query(mixed, """SELECT warnings FROM marts.mart_report_submissions
+                                  WHERE file_name = '844_cang-long_2022_bổ sung.xlsx'""")[0]
+    assert warnings >= flagged["844_cang-long_2022_bổ sung.xlsx"]
+    (message, severity) = query(mixed, """SELECT message, severity FROM marts.mart_report_issues
+                                          WHERE rule = 'outlier' ORDER BY file_name, row_number LIMIT 1""")[0]
+    assert severity == "warning" and "kỳ trước" in message

@@ -3,6 +3,9 @@
 with issues as (
 
     select * from {{ ref('stg_report_issues') }}
+    union all by name
+    -- outliers need the previous period, so they are found after ingest, in dbt
+    select * from {{ ref('int_outlier_issues') }}
 
 ),
 

@@ -7,6 +7,14 @@ with versions as (
 
 ),
 
+outliers as (
+
+    select report_id, file_name, count(*) as outlier_warnings
+    from {{ ref('int_outlier_issues') }}
+    group by all
+
+),
+
 units as (
 
     select unit_code, full_name from {{ ref('stg_admin_units') }}
@@ -23,7 +31,7 @@ select
     v.received_at,
     v.status,
     v.errors,
-    v.warnings,
+    v.warnings + coalesce(o.outlier_warnings, 0)                   as warnings,
     v.report_id,
     v.report_date,
     v.superseded_by,
@@ -39,5 +47,8 @@ select
     u.full_name                                                     as district_name,
     v.prepared_by
 from versions as v
+left join outliers as o
+    on  o.report_id = v.report_id
+    and o.file_name = v.file_name
 left join units as u
     on u.unit_code = v.district_code
