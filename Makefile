@@ -29,6 +29,10 @@ run: setup  ## build warehouse/emulation.duckdb from the embedded sample (seeds/
 test: setup  ## every test (pytest)
 	$(BIN)/python -m pytest
 
+docs: setup  ## the data dictionary: warehouse/docs/index.html (dbt docs, static)
+	test -f warehouse/emulation.duckdb || $(BIN)/emulation refresh
+	$(BIN)/emulation docs
+
 dagster: setup  ## the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -w workspace.yaml
 

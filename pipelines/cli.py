@@ -139,6 +139,37 @@ def summary(published: Path, elapsed: float | None = None) -> str:
     return "\n".join(lines)
 
 
+def docs(published: Path, out_dir: Path) -> int:
+    """The dbt docs site (data dictionary, lineage) as one static HTML file, catalogued from `published`."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    from .assets import dbt_executable
+    from .warehouse import BUILD_DB_ENV, DBT_PROJECT_DIR
+
+    if not published.exists():
+        print(f"error: {published} does not exist; run `emulation refresh` first", file=sys.stderr)
+        return EXIT_USAGE
+    with tempfile.TemporaryDirectory(prefix="emulation-docs-") as tmp:
+        # dbt opens its database for writing: give it a copy, never the published file
+        copy = Path(tmp) / "emulation.duckdb"
+        shutil.copy(published, copy)
+        target = Path(tmp) / "target"
+        env = {**os.environ, BUILD_DB_ENV: str(copy), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        done = subprocess.run([dbt_executable(), "docs", "generate", "--static", "--quiet",
+                               "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                               "--target-path", str(target)], env=env, cwd=DBT_PROJECT_DIR)
+        if done.returncode != 0:
+            print("error: dbt docs generate failed", file=sys.stderr)
+            return EXIT_FAILED
+        out_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(target / "static_index.html", out_dir / "index.html")
+    print(f"Data dictionary: {out_dir / 'index.html'} (open it in a browser; it needs no server)")
+    return EXIT_OK
+
+
 def _signed(value, fmt: str = ",") -> str:
     return "" if value is None else format(value, "+" + fmt)
 
@@ -157,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
                                 "(default 0: exit 2 at once)")
     p_summary = commands.add_parser("summary", help="what the published warehouse holds")
     p_summary.add_argument("--warehouse", type=Path)
+    p_docs = commands.add_parser("docs", help="build the data dictionary (dbt docs, one static HTML file)")
+    p_docs.add_argument("--warehouse", type=Path)
+    p_docs.add_argument("--out", type=Path, help="output folder (default: docs/ beside the warehouse)")
     p_rules = commands.add_parser("rules", help="print the rule catalogue (Markdown)")
     del p_rules
     args = parser.parse_args(argv)
@@ -171,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         print(summary(published))
         return EXIT_OK
+    if args.command == "docs":
+        from .warehouse import default_warehouse
+
+        published = (args.warehouse or default_warehouse()).resolve()
+        return docs(published, (args.out or published.parent / "docs").resolve())
     if args.command == "rules":
         from .rules import rules_markdown
 
