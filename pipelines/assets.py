@@ -9,6 +9,7 @@
 
 import datetime as dt
 import os
+from contextlib import ExitStack
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +17,9 @@ from typing import Any, Mapping
 
 import duckdb
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetKey, AssetSpec,
-                     ConfigurableResource, MaterializeResult, MetadataValue, RetryPolicy, asset, asset_check,
+                     ConfigurableResource, InitResourceContext, MaterializeResult, MetadataValue, RetryPolicy, asset, asset_check,
                      multi_asset)
+from pydantic import PrivateAttr
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from .ingest import parse_inbox
@@ -54,6 +56,27 @@ class WarehouseResource(ConfigurableResource):
         return WarehousePaths(Path(self.warehouse).resolve() if self.warehouse else default_warehouse())
 
 
+class RefreshLockResource(ConfigurableResource):
+    """Holds the warehouse's refresh lock for a whole run (runs execute in one process), so two refreshes of
+    the same warehouse — from the command line, the schedule, the sensor or the UI — never overlap.
+
+    A run that finds the lock taken waits up to `wait_seconds`, then fails with a clear message.
+    """
+
+    warehouse: WarehouseResource
+    wait_seconds: float = 0
+    _held: ExitStack | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        self._held = ExitStack()
+        self._held.enter_context(self.warehouse.paths().refresh_lock(self.wait_seconds))
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
+
+
 # ---------------------------------------------------------------------------------------------- ingest
 
 @multi_asset(
@@ -61,7 +84,8 @@ class WarehouseResource(ConfigurableResource):
                      description=f"Reference table {t}, loaded from seeds/reference.") for t in REFERENCE_TABLES],
     retry_policy=IO_RETRY,
 )
-def reference_data(context: AssetExecutionContext, warehouse: WarehouseResource):
+def reference_data(context: AssetExecutionContext, warehouse: WarehouseResource,
+                   refresh_lock: RefreshLockResource):
     """Start a fresh build database and load the reference CSVs into it."""
     paths = warehouse.paths()
     paths.start_build()
@@ -187,7 +211,8 @@ def emulation_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, wa
 @asset(key="published_warehouse", deps=[emulation_dbt_assets], group_name="publish", owners=[OWNER],
        kinds={"duckdb"}, retry_policy=IO_RETRY,
        description="The warehouse file analysts and BI tools open read-only, replaced as a whole.")
-def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource,
+                        refresh_lock: RefreshLockResource) -> MaterializeResult:
     paths = warehouse.paths()
     published = paths.publish()
     con = duckdb.connect(str(published), read_only=True)

@@ -58,7 +58,7 @@ def _progress_logger():
 
 def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None = None,
             wait_seconds: float = 0) -> int:
-    from .warehouse import RefreshBusy, WarehousePaths, default_inbox, default_reference, default_warehouse
+    from .warehouse import default_inbox, default_reference, default_warehouse
 
     inbox = (inbox or default_inbox()).resolve()
     published = (warehouse or default_warehouse()).resolve()
@@ -66,37 +66,52 @@ def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None =
     if not inbox.is_dir():
         print(f"error: inbox {inbox} is not a directory (give --inbox DIR or set EMULATION_INBOX)", file=sys.stderr)
         return EXIT_USAGE
-    paths = WarehousePaths(published)
     print(f"Refreshing {published}\n  inbox: {inbox}", file=sys.stderr)
     started = time.monotonic()
-    try:
-        with paths.refresh_lock(wait_seconds):
-            from dagster import DagsterInstance, Definitions
+    from dagster import DagsterInstance, Definitions
 
-            from .definitions import ALL_ASSETS, ALL_CHECKS, resources
+    from .definitions import ALL_ASSETS, ALL_CHECKS, resources
 
-            defs = Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS,
-                               resources=resources(str(inbox), str(published), str(reference)),
-                               loggers={"progress": _progress_logger()})
-            job = defs.resolve_implicit_global_asset_job_def()
-            with DagsterInstance.ephemeral() as instance:
-                result = job.execute_in_process(instance=instance, raise_on_error=False,
-                                                run_config={"loggers": {"progress": {}}})
-    except RefreshBusy as busy:
-        print(f"error: {busy}", file=sys.stderr)
-        return EXIT_BUSY
+    defs = Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS,
+                       resources=resources(str(inbox), str(published), str(reference), wait_seconds),
+                       loggers={"progress": _progress_logger()})
+    job = defs.resolve_implicit_global_asset_job_def()
+    with DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                        run_config={"loggers": {"progress": {}}})
     elapsed = time.monotonic() - started
     if not result.success:
-        failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-        for failure in failures:
-            error = failure.step_failure_data.error
-            print(f"error in {failure.step_key}: {error.message.strip() if error else 'failed'}", file=sys.stderr)
+        errors = _errors(result)
+        busy = [e for e in errors if "another refresh of" in e]
+        if busy:
+            print(f"error: {busy[0]}", file=sys.stderr)
+            return EXIT_BUSY
+        for error in errors:
+            print(f"error: {error}", file=sys.stderr)
         state = "untouched" if published.exists() else "not created"
         print(f"Refresh failed after {elapsed:.1f}s; the published warehouse {published} is {state}.",
               file=sys.stderr)
         return EXIT_FAILED
     print(summary(published, elapsed))
     return EXIT_OK
+
+
+def _errors(result) -> list[str]:
+    """The distinct root causes of a failed run, where they happened."""
+    messages: list[str] = []
+    for event in result.all_events:
+        error = getattr(event.event_specific_data, "error", None)
+        while error is not None and error.cause is not None:
+            error = error.cause
+        if error is None:
+            continue
+        text = error.message.strip()
+        if "RetryRequestedFromPolicy" in text or "Exceeded max_retries" in text:
+            continue
+        line = (f"{event.step_key}: " if event.step_key else "") + text
+        if not any(text in m for m in messages):
+            messages.append(line)
+    return messages
 
 
 def summary(published: Path, elapsed: float | None = None) -> str:

@@ -9,10 +9,11 @@ import json
 from pathlib import Path
 
 from dagster import (AssetSelection, DefaultScheduleStatus, DefaultSensorStatus, Definitions, RunRequest,
-                     ScheduleDefinition, SensorEvaluationContext, SkipReason, define_asset_job, sensor)
+                     ScheduleDefinition, SensorEvaluationContext, SkipReason, define_asset_job, in_process_executor,
+                     sensor)
 from dagster_dbt import DbtCliResource
 
-from .assets import (DBT_PROJECT, WarehouseResource, dbt_executable, district_reports, emulation_dbt_assets,
+from .assets import (DBT_PROJECT, RefreshLockResource, WarehouseResource, dbt_executable, district_reports, emulation_dbt_assets,
                      no_overdue_reports, published_warehouse, reference_data)
 from .ingest import inbox_files, relative_name
 
@@ -23,7 +24,7 @@ refresh_job = define_asset_job(
     "refresh_warehouse",
     selection=AssetSelection.all(),
     description="Ingest the inbox, build every dbt model and test, publish the warehouse.",
-    tags={"dagster/max_retries": 0},
+    executor_def=in_process_executor,  # one process per run: the refresh lock spans the run
 )
 
 daily_refresh = ScheduleDefinition(
@@ -68,9 +69,13 @@ def inbox_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource)
     return RunRequest(run_key=run_key, tags={"emulation/changed_files": shown[:200]})
 
 
-def resources(inbox: str = "", warehouse: str = "", reference: str = "") -> dict:
+def resources(inbox: str = "", warehouse: str = "", reference: str = "", wait_seconds: float = 900) -> dict:
+    """Resources of a refresh. Runs from the UI, the schedule or the sensor wait up to 15 minutes for a
+    refresh of the same warehouse that is already running."""
+    location = WarehouseResource(inbox=inbox, warehouse=warehouse, reference=reference)
     return {
-        "warehouse": WarehouseResource(inbox=inbox, warehouse=warehouse, reference=reference),
+        "warehouse": location,
+        "refresh_lock": RefreshLockResource(warehouse=location, wait_seconds=wait_seconds),
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable()),
     }
 
@@ -82,4 +87,5 @@ defs = Definitions(
     schedules=[daily_refresh],
     sensors=[inbox_sensor],
     resources=resources(),
+    executor=in_process_executor,
 )
