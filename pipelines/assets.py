@@ -24,6 +24,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from .ingest import parse_inbox
 from .reports import VIETNAM
+from .state import fingerprint
+from .state import store as store_state
 from .landing import REPORT_TABLES, land_reference, land_reports
 from .warehouse import (BUILD_DB_ENV, DBT_PROJECT_DIR, WarehousePaths, default_inbox, default_reference,
                         default_warehouse)
@@ -114,8 +116,11 @@ def district_reports(context: AssetExecutionContext, warehouse: WarehouseResourc
     """Parse every report in the inbox and land accepted rows, submissions and issues in `raw`."""
     paths = warehouse.paths()
     inbox = warehouse.inbox_dir()
+    built_from = fingerprint(inbox, warehouse.reference_dir(), warehouse.today_date())  # before reading
     reports = parse_inbox(inbox, warehouse.reference_dir())
     counts = land_reports(paths.build_db, reports)
+    with duckdb.connect(str(paths.build_db)) as con:
+        store_state(con, built_from)
     accepted = sum(1 for r in reports if not r.rejected)
     rejected = len(reports) - accepted
     context.log.info(f"{len(reports)} reports in {inbox}: {accepted} accepted, {rejected} rejected")

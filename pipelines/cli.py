@@ -57,7 +57,7 @@ def _progress_logger():
 
 
 def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None = None,
-            wait_seconds: float = 0) -> int:
+            wait_seconds: float = 0, force: bool = False) -> int:
     from .warehouse import default_inbox, default_reference, default_warehouse
 
     inbox = (inbox or default_inbox()).resolve()
@@ -66,8 +66,19 @@ def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None =
     if not inbox.is_dir():
         print(f"error: inbox {inbox} is not a directory (give --inbox DIR or set EMULATION_INBOX)", file=sys.stderr)
         return EXIT_USAGE
-    print(f"Refreshing {published}\n  inbox: {inbox}", file=sys.stderr)
     started = time.monotonic()
+    if not force:
+        import datetime as dt
+
+        from .reports import VIETNAM
+        from .state import fingerprint, published_state
+
+        if published_state(published) == fingerprint(inbox, reference, dt.datetime.now(VIETNAM).date()):
+            print(f"Nothing changed since the last refresh: {published} is up to date "
+                  "(use --force to rebuild anyway).", file=sys.stderr)
+            print(summary(published, time.monotonic() - started))
+            return EXIT_OK
+    print(f"Refreshing {published}\n  inbox: {inbox}", file=sys.stderr)
     from dagster import DagsterInstance, Definitions
 
     from .definitions import ALL_ASSETS, ALL_CHECKS, resources
@@ -136,7 +147,7 @@ def summary(published: Path, elapsed: float | None = None) -> str:
         con.close()
     lines = []
     took = f" in {elapsed:.1f}s" if elapsed is not None else ""
-    lines.append(f"Published {published}{took}")
+    lines.append(f"Warehouse {published}{took}")
     lines.append("Reports: " + ", ".join(f"{statuses.get(s, 0)} {s}"
                                          for s in ("accepted", "superseded", "duplicate", "rejected")))
     for file_name, sheet, rule, message, count in rejected:
@@ -201,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     p_refresh.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                            help="when another refresh of the same warehouse runs, wait this long for it "
                                 "(default 0: exit 2 at once)")
+    p_refresh.add_argument("--force", action="store_true",
+                           help="rebuild even when nothing changed since the last refresh")
     p_summary = commands.add_parser("summary", help="what the published warehouse holds")
     p_summary.add_argument("--warehouse", type=Path)
     p_docs = commands.add_parser("docs", help="build the data dictionary (dbt docs, one static HTML file)")
@@ -210,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     del p_rules
     args = parser.parse_args(argv)
     if args.command == "refresh":
-        return refresh(args.inbox, args.warehouse, args.reference, args.wait)
+        return refresh(args.inbox, args.warehouse, args.reference, args.wait, args.force)
     if args.command == "summary":
         from .warehouse import default_warehouse
 

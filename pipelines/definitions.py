@@ -9,13 +9,14 @@ import json
 from pathlib import Path
 
 from dagster import (AssetSelection, DefaultScheduleStatus, DefaultSensorStatus, Definitions, RunRequest,
-                     ScheduleDefinition, SensorEvaluationContext, SkipReason, define_asset_job, in_process_executor,
-                     sensor)
+                     ScheduleEvaluationContext, SensorEvaluationContext, SkipReason, define_asset_job,
+                     in_process_executor, schedule, sensor)
 from dagster_dbt import DbtCliResource
 
-from .assets import (DBT_PROJECT, RefreshLockResource, WarehouseResource, dbt_executable, district_reports, emulation_dbt_assets,
-                     no_overdue_reports, published_warehouse, reference_data)
+from .assets import (DBT_PROJECT, RefreshLockResource, WarehouseResource, dbt_executable, district_reports,
+                     emulation_dbt_assets, no_overdue_reports, published_warehouse, reference_data)
 from .ingest import inbox_files, relative_name
+from .state import fingerprint, published_state
 
 ALL_ASSETS = [reference_data, district_reports, emulation_dbt_assets, published_warehouse]
 ALL_CHECKS = [no_overdue_reports]
@@ -27,14 +28,14 @@ refresh_job = define_asset_job(
     executor_def=in_process_executor,  # one process per run: the refresh lock spans the run
 )
 
-daily_refresh = ScheduleDefinition(
-    name="daily_refresh",
-    job=refresh_job,
-    cron_schedule="0 6 * * *",
-    execution_timezone="Asia/Ho_Chi_Minh",
-    default_status=DefaultScheduleStatus.STOPPED,
-    description="Refresh the warehouse every morning at 06:00 Viet Nam time.",
-)
+@schedule(name="daily_refresh", job=refresh_job, cron_schedule="0 6 * * *",
+          execution_timezone="Asia/Ho_Chi_Minh", default_status=DefaultScheduleStatus.STOPPED,
+          description="Refresh the warehouse every morning at 06:00 Viet Nam time, unless nothing changed.")
+def daily_refresh(context: ScheduleEvaluationContext, warehouse: WarehouseResource):
+    current = fingerprint(warehouse.inbox_dir(), warehouse.reference_dir(), warehouse.today_date())
+    if published_state(warehouse.paths().published) == current:
+        return SkipReason("nothing changed since the last refresh: the published warehouse is up to date")
+    return RunRequest(run_key=None, tags={"emulation/trigger": "schedule"})
 
 
 def inbox_fingerprint(inbox: Path) -> dict[str, str]:

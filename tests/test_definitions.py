@@ -34,11 +34,18 @@ def test_jobs_schedule_and_sensor_are_defined():
     assert defs.resolve_sensor_def("inbox_sensor") is not None
 
 
-def test_schedule_requests_a_refresh():
+def test_schedule_skips_when_nothing_changed(sample_warehouse, tmp_path):
+    from conftest import SAMPLE_INBOX
+
+    up_to_date = WarehouseResource(inbox=str(SAMPLE_INBOX), warehouse=str(sample_warehouse))
+    never_built = WarehouseResource(inbox=str(SAMPLE_INBOX), warehouse=str(tmp_path / "emulation.duckdb"))
     with DagsterInstance.ephemeral() as instance:
-        context = build_schedule_context(instance=instance)
-        requests = list(daily_refresh.evaluate_tick(context).run_requests)
-    assert len(requests) == 1
+        skipped = daily_refresh.evaluate_tick(build_schedule_context(instance=instance,
+                                                                     resources={"warehouse": up_to_date}))
+        requested = daily_refresh.evaluate_tick(build_schedule_context(instance=instance,
+                                                                       resources={"warehouse": never_built}))
+    assert skipped.run_requests == [] and "nothing changed" in skipped.skip_message
+    assert len(requested.run_requests) == 1
 
 
 def test_inbox_changes():

@@ -121,3 +121,27 @@ def test_outliers_flag_the_corrected_report(mixed):
     (message, severity) = query(mixed, """SELECT message, severity FROM marts.mart_report_issues
                                           WHERE rule = 'outlier' ORDER BY file_name, row_number LIMIT 1""")[0]
     assert severity == "warning" and "kỳ trước" in message
+
+
+def test_refresh_with_nothing_changed_is_a_no_op(tmp_path, sample_warehouse, capsys):
+    published = tmp_path / "emulation.duckdb"
+    shutil.copy(sample_warehouse, published)
+    before = _digest(published)
+    assert refresh(SAMPLE_INBOX, published) == 0
+    captured = capsys.readouterr()
+    assert "Nothing changed" in captured.err and "126 accepted" in captured.out
+    assert _digest(published) == before
+
+
+def test_changed_file_is_not_a_no_op(tmp_path, sample_warehouse):
+    from pipelines.state import fingerprint, published_state
+    import datetime as dt
+
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLE_INBOX, inbox)
+    stored = published_state(sample_warehouse)
+    today = dt.date.fromisoformat(stored["today"])
+    assert fingerprint(inbox, REFERENCE, today) == stored  # same content: recognised by hash, not by path/mtime
+    (inbox / "844_cang-long_2022.xlsx").write_bytes(b"changed")
+    assert fingerprint(inbox, REFERENCE, today) != stored
+    assert fingerprint(SAMPLE_INBOX, REFERENCE, today + dt.timedelta(days=1)) != stored

@@ -1,0 +1,71 @@
+"""What a published warehouse was built from, so that a refresh with nothing new costs almost nothing.
+
+The fingerprint covers everything the warehouse depends on: the content (sha256) of every inbox file and of
+the reference data, the project's code and dbt models, and today's date (reports become late, periods end).
+A refresh stores it in the build database (`raw.refresh_state`), so it is published with the warehouse; the
+next refresh compares before importing Dagster or starting dbt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+
+from .ingest import inbox_files, relative_name
+from .warehouse import DBT_PROJECT_DIR, PROJECT_ROOT
+
+STATE_TABLE = "raw.refresh_state"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _code_files() -> list[Path]:
+    files = sorted((PROJECT_ROOT / "pipelines").glob("*.py"))
+    for folder in ("models", "macros", "tests"):
+        files += sorted((DBT_PROJECT_DIR / folder).rglob("*"))
+    files += [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    return [f for f in files if f.is_file()]
+
+
+def fingerprint(inbox: Path, reference_dir: Path, today: dt.date) -> dict:
+    """Everything a refresh's result depends on, as a JSON-able dict."""
+    return {
+        "inbox": {relative_name(p, inbox): _sha256(p) for p in inbox_files(inbox)},
+        "reference": {p.name: _sha256(p) for p in sorted(reference_dir.glob("*.csv"))},
+        "code": hashlib.sha256(b"".join(_sha256(p).encode() for p in _code_files())).hexdigest(),
+        "today": today.isoformat(),
+    }
+
+
+def store(con: duckdb.DuckDBPyConnection, state: dict) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} (fingerprint VARCHAR, files INTEGER, built_at TIMESTAMP)")
+    con.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?, now()::TIMESTAMP)",
+                [json.dumps(state, sort_keys=True), len(state["inbox"])])
+
+
+def published_state(published: Path) -> dict | None:
+    """The fingerprint stored in a published warehouse; None when there is none or it cannot be read."""
+    if not published.exists():
+        return None
+    try:
+        con = duckdb.connect(str(published), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute(f"SELECT fingerprint FROM {STATE_TABLE}").fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return json.loads(row[0]) if row else None
