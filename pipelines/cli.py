@@ -11,6 +11,7 @@ import argparse
 import logging
 import sys
 import time
+from contextlib import redirect_stdout
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_BUSY, EXIT_USAGE = 0, 1, 2, 3
@@ -21,6 +22,8 @@ def _progress_logger():
     from dagster import logger
 
     class Progress(logging.Handler):
+        started: dict[str, float] = {}
+
         def emit(self, record: logging.LogRecord) -> None:
             meta = getattr(record, "dagster_meta", None) or {}
             event = meta.get("dagster_event")
@@ -28,28 +31,25 @@ def _progress_logger():
             if event is not None:
                 kind = event.event_type_value
                 if kind == "STEP_START":
+                    self.started[step] = time.monotonic()
                     line = f"  … {step}"
                 elif kind == "STEP_SUCCESS":
-                    line = f"  ✓ {step}"
+                    line = f"  ✓ {step} ({time.monotonic() - self.started.get(step, time.monotonic()):.1f}s)"
                 elif kind == "STEP_FAILURE":
                     line = f"  ✗ {step}: {meta.get('orig_message') or record.getMessage()}"
                 elif kind == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
                     line = f"  ! check failed: {event.event_specific_data.check_name}"
                 else:
                     return
-            elif record.levelno >= logging.INFO and meta.get("orig_message") and step:
-                message = str(meta["orig_message"])
-                # dbt reports every node; keep its closing line and its failures
-                if "dbt" in step and not (message.startswith("Done.") or "ERROR" in message or "FAIL" in message):
-                    return
-                line = f"    {message}"
+            elif record.levelno >= logging.INFO and meta.get("orig_message") and step and "dbt" not in step:
+                line = f"    {meta['orig_message']}"
             else:
                 return
             print(line, file=sys.stderr, flush=True)
 
     @logger(description="Concise progress for the emulation command.")
     def progress(_init_context):
-        log = logging.Logger("emulation", level=logging.INFO)
+        log = logging.Logger("emulation", level=logging.DEBUG)  # step events are DEBUG records
         log.addHandler(Progress())
         return log
 
@@ -87,7 +87,10 @@ def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None =
                        resources=resources(str(inbox), str(published), str(reference), wait_seconds),
                        loggers={"progress": _progress_logger()})
     job = defs.resolve_implicit_global_asset_job_def()
-    with DagsterInstance.ephemeral() as instance:
+    # dbt's own output (every model and test) goes to a log file, the console gets one line per step
+    log_path = published.parent / ".build" / "refresh.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with DagsterInstance.ephemeral() as instance, open(log_path, "w") as log, redirect_stdout(log):
         result = job.execute_in_process(instance=instance, raise_on_error=False,
                                         run_config={"loggers": {"progress": {}}})
     elapsed = time.monotonic() - started
@@ -99,6 +102,7 @@ def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None =
             return EXIT_BUSY
         for error in errors:
             print(f"error: {error}", file=sys.stderr)
+        print(f"dbt's output: {log_path}", file=sys.stderr)
         state = "untouched" if published.exists() else "not created"
         print(f"Refresh failed after {elapsed:.1f}s; the published warehouse {published} is {state}.",
               file=sys.stderr)
