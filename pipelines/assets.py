@@ -24,6 +24,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from .ingest import parse_inbox
 from .reports import VIETNAM
+from .serving import POSTGRES_URL_ENV, default_parquet_dir, export_parquet, publish_postgres
 from .state import fingerprint
 from .state import store as store_state
 from .landing import REPORT_TABLES, land_reference, land_reports
@@ -240,6 +241,34 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
         "mart_rows": MetadataValue.json(counts),
         "province_poverty": MetadataValue.md(table),
     })
+
+
+@asset(key="published_parquet", deps=[published_warehouse], group_name="publish", owners=[OWNER],
+       kinds={"parquet"}, retry_policy=IO_RETRY,
+       description="Every mart as Parquet in warehouse/parquet/ (a symlink switched to a complete new set).")
+def published_parquet(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    published = warehouse.paths().published
+    parquet_dir = default_parquet_dir(published)
+    counts = export_parquet(published, parquet_dir)
+    context.log.info(f"exported {len(counts)} marts to {parquet_dir}")
+    return MaterializeResult(metadata={"path": MetadataValue.path(str(parquet_dir)),
+                                       "version": parquet_dir.resolve().name,
+                                       "mart_rows": MetadataValue.json(counts)})
+
+
+@asset(key="postgres_marts", deps=[published_warehouse], group_name="publish", owners=[OWNER],
+       kinds={"postgres"}, retry_policy=RetryPolicy(max_retries=2, delay=60),
+       description="The marts in PostgreSQL schema marts, replaced in one transaction "
+                   "(only when EMULATION_POSTGRES_URL is set).")
+def postgres_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    url = os.environ.get(POSTGRES_URL_ENV)
+    if not url:
+        context.log.info(f"{POSTGRES_URL_ENV} is not set: no PostgreSQL mirror")
+        return MaterializeResult(metadata={"published": False})
+    counts = publish_postgres(warehouse.paths().published, url)
+    context.log.info(f"published {len(counts)} marts to PostgreSQL schema marts")
+    return MaterializeResult(metadata={"published": True, "schema": "marts",
+                                       "mart_rows": MetadataValue.json(counts)})
 
 
 def overdue_reports(con: duckdb.DuckDBPyConnection, today: dt.date) -> list[tuple[str, str, str, str]]:

@@ -14,11 +14,13 @@ from dagster import (AssetSelection, DefaultScheduleStatus, DefaultSensorStatus,
 from dagster_dbt import DbtCliResource
 
 from .assets import (DBT_PROJECT, RefreshLockResource, WarehouseResource, dbt_executable, district_reports,
-                     emulation_dbt_assets, no_overdue_reports, published_warehouse, reference_data)
+                     emulation_dbt_assets, no_overdue_reports, postgres_marts, published_parquet,
+                     published_warehouse, reference_data)
 from .ingest import inbox_files, relative_name
 from .state import fingerprint, published_state
 
-ALL_ASSETS = [reference_data, district_reports, emulation_dbt_assets, published_warehouse]
+ALL_ASSETS = [reference_data, district_reports, emulation_dbt_assets, published_warehouse, published_parquet,
+              postgres_marts]
 ALL_CHECKS = [no_overdue_reports]
 
 refresh_job = define_asset_job(
