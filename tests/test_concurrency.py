@@ -19,6 +19,15 @@ from workbooks import POVERTY_HEADER, write_workbook
 
 EMULATION = str(Path(sys.executable).with_name("emulation"))
 POOR_844_2022 = "SELECT poor_households FROM marts.mart_poverty WHERE unit_code = '844' AND year = 2022"
+SUPERSET_LIKE = f"""
+import sys, time
+from sqlalchemy import create_engine, text
+engine = create_engine("duckdb:///" + sys.argv[1], connect_args={{"read_only": True}})
+for _ in range(5):
+    with engine.connect() as connection:  # one connection per query, as Superset opens them
+        print(connection.execute(text("{POOR_844_2022}")).scalar())
+    time.sleep(0.2)
+"""
 
 
 def _digest(path: Path) -> str:
@@ -69,9 +78,13 @@ def test_killed_refresh_concurrent_refresh_and_held_reader(tmp_path, sample_ware
         out, err = second.communicate(timeout=120)
         assert second.returncode == EXIT_BUSY, (out, err)
         assert "another refresh" in err
-        # let the first refresh get into dbt, then kill it without warning
+        # let the first refresh get into dbt; meanwhile a BI tool (another process) queries through SQLAlchemy
+        # with duckdb-engine, as Superset does
         _wait_for(lambda: (paths.dbt_target / "partial_parse.msgpack").exists() or first.poll() is not None)
-        time.sleep(1.0)
+        bi = subprocess.run([sys.executable, "-c", SUPERSET_LIKE, str(published)], capture_output=True, text=True,
+                            timeout=120)
+        assert bi.returncode == 0, bi.stderr
+        assert bi.stdout.split() == [str(old_value)] * 5
         assert first.poll() is None, "the refresh finished before it could be killed"
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
