@@ -225,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     p_docs.add_argument("--out", type=Path, help="output folder (default: docs/ beside the warehouse)")
     p_rules = commands.add_parser("rules", help="print the rule catalogue (Markdown)")
     del p_rules
+    from .template import add_template_parser, main_template
+
+    add_template_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "refresh":
         return refresh(args.inbox, args.warehouse, args.reference, args.wait, args.force)
@@ -247,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(rules_markdown(), end="")
         return EXIT_OK
+    if args.command == "template":
+        return main_template(args)
     return EXIT_USAGE
 
 

@@ -32,7 +32,7 @@ class MatchError(ValueError):
     """A name that matches no unit, or more than one."""
 
     def __init__(self, kind: str, text: str, candidates: list[Unit] | None = None):
-        self.kind = kind  # 'unknown' | 'ambiguous'
+        self.kind = kind  # 'unknown' | 'ambiguous' | 'other_district' | 'other_province'
         self.text = text
         self.candidates = candidates or []
         super().__init__(f"{kind}: {text}")
@@ -72,6 +72,34 @@ def _split_prefix(text: str, prefixes: list[tuple[str, str]]) -> tuple[str | Non
     return None, original
 
 
+_AUTHORITY = ("uy ban nhan dan", "ubnd")  # 'UBND huyện Càng Long': the district's People's Committee
+_PROVINCE_SUFFIX = re.compile(r"\s*[,;\-–(]\s*(tinh|thanh pho truc thuoc trung uong)\s.*$")
+
+
+def _district_text(text: str) -> str:
+    """'UBND huyện Càng Long, tỉnh Trà Vinh' -> 'huyện Càng Long'."""
+    original = clean(text)
+    folded = fold(original)
+    suffix = _PROVINCE_SUFFIX.search(folded)
+    if suffix and suffix.start() > 0:
+        original = _cut(original, suffix.start())
+        folded = fold(original)
+    for prefix in _AUTHORITY:
+        if folded.startswith(prefix + " "):
+            for i in range(1, len(original) + 1):
+                if fold(original[:i]) == prefix:
+                    return original[i:].strip()
+    return original
+
+
+def _cut(original: str, folded_length: int) -> str:
+    """The start of `original` whose folded form is `folded_length` characters long."""
+    for i in range(len(original) + 1):
+        if len(fold(original[:i])) >= folded_length:
+            return original[:i].strip()
+    return original
+
+
 def _ward_number(name: str) -> str | None:
     """'01' -> '1', '1' -> '1'; None when the name is not a number."""
     stripped = name.strip()
@@ -108,16 +136,23 @@ class AdminUnits:
         return [u for u in self.districts.values() if not province_codes or u.parent_code in province_codes]
 
     def match_district(self, name: str | None, code: str | None, provinces: list[str] | None) -> Unit:
-        """A district by GSO code (wins) or by name within the given provinces."""
+        """A district by GSO code (wins) or by name, within the given provinces.
+
+        A code of a district in another province raises MatchError('other_province', code, [that district]).
+        """
         if code:
             key = _code_key(code)
             for candidate in (key, key.zfill(3)):
                 if candidate in self.districts:
-                    return self.districts[candidate]
+                    unit = self.districts[candidate]
+                    if provinces and unit.parent_code not in provinces:
+                        raise MatchError("other_province", code, [unit])
+                    return unit
             raise MatchError("unknown", code)
         if not name:
             raise MatchError("unknown", "")
         pool = self.districts_of(provinces)
+        name = _district_text(name)
         unit_type, bare = _split_prefix(name, _DISTRICT_PREFIXES)
         if unit_type is not None:
             try:

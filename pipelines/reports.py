@@ -11,8 +11,11 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import logging
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +26,10 @@ from .reference import MatchError, Reference, Unit
 from .rules import ERROR, WARNING, Issue, issue
 from .text import (NumberError, Period, clean, fold, is_thousands_dot, parse_date, parse_number, parse_period,
                    parse_yes_no)
-from .xlsx import SheetLayout, XlsxError, check_container, sheet_layout, sheet_members
+from .xlsx import SheetLayout, XlsxError, XlsxTooLarge, inspect_container, sheet_layout, sheet_members
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
+log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------------------------------------- formats
@@ -96,18 +100,28 @@ _INFO_KEYS = {
 }
 _INFO_KEY_OF = {fold(label): key for key, labels in _INFO_KEYS.items() for label in labels}
 _TOTAL_LABELS = {fold(t) for t in ("Tổng cộng", "Tổng", "Cộng", "Toàn huyện", "Toàn thị xã", "Toàn thành phố")}
-_MONEY_UNITS = {"dong": 1, "nghin dong": 1_000, "ngan dong": 1_000, "trieu dong": 1_000_000, "ty dong": 1_000_000_000}
+# labels a total row may continue after ('Tổng cộng (14 xã)', 'Toàn huyện Càng Long'); not the bare 'Tổng'/'Cộng'
+_TOTAL_PREFIXES = tuple(fold(t) for t in ("Tổng cộng", "Toàn huyện", "Toàn thị xã", "Toàn thành phố"))
+# money units, folded, without spaces and dots, and without the currency word ('đồng', 'VNĐ', 'đ')
+_MONEY_SCALES = {"": 1, "nghin": 1_000, "ngan": 1_000, "1000": 1_000, "trieu": 1_000_000, "tr": 1_000_000,
+                 "ty": 1_000_000_000}
 _UNIT_SUFFIX = re.compile(r"\s*\(([^()]*)\)\s*$")
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2}|[a-z])\)?(\s*[-+*/=x]\s*\(?\d{1,2}\)?)*$")
 _EXCEL_ERRORS = {"#div/0!", "#ref!", "#n/a", "#value!", "#name?", "#num!", "#null!", "#getting_data", "#spill!"}
 HEADER_SEARCH_ROWS = 30
 
 
 @dataclass(frozen=True)
 class Limits:
-    max_file_bytes: int = 20 * 1024 * 1024
-    max_unzipped_bytes: int = 200 * 1024 * 1024
-    max_sheet_xml_bytes: int = 60 * 1024 * 1024
-    max_rows: int = 50_000
+    """How large a file may be. Together they keep one report well under 1 GB of memory."""
+
+    max_file_bytes: int = 20 * 1024 * 1024  # the file as received
+    max_unzipped_bytes: int = 200 * 1024 * 1024  # a workbook, all its parts inflated (measured, not declared)
+    max_sheet_xml_bytes: int = 60 * 1024 * 1024  # one sheet's XML, or the shared strings
+    max_rows: int = 50_000  # rows of one sheet
+    max_cells: int = 1_000_000  # cells of one sheet
+    max_members: int = 10_000  # parts in a workbook's zip
+    max_csv_lines: int = 500_000  # lines of a CSV file
 
 
 # ---------------------------------------------------------------------------------------------- results
@@ -160,6 +174,7 @@ class _Cell:
     text: str | None
     numeric: bool = False
     error: str | None = None
+    line: int | None = None  # CSV: the line this value came from, when not the row's first line
 
 
 # ---------------------------------------------------------------------------------------------- entry point
@@ -179,31 +194,85 @@ def received_time(path: Path) -> dt.datetime:
 
 def parse_file(path: Path, file_name: str, reference: Reference, *, today: dt.date | None = None,
                limits: Limits | None = None, sha256: str | None = None) -> list[ParsedReport]:
-    """Every report in one inbox file. Never raises for bad content: problems become issues."""
-    ctx = _Context(reference, today or dt.datetime.now(VIETNAM).date(), limits or Limits())
-    sha = sha256 or file_sha256(path)
-    received = received_time(path)
+    """Every report in one inbox file. Never raises for bad content: problems become issues.
 
-    def file_level(code: str, **params: object) -> list[ParsedReport]:
+    Even an unexpected failure of the parser on some odd file becomes a `file_unreadable` issue on that file
+    (logged with its traceback), so one file never stops a run.
+    """
+    try:
+        return _parse_file(path, file_name, reference, today=today, limits=limits, sha256=sha256)
+    except Exception as err:  # noqa: BLE001 - the last line of defence of a run
+        log.exception("parsing %s failed", file_name)
+        try:
+            sha = sha256 or file_sha256(path)
+            received = received_time(path)
+        except OSError:
+            sha, received = hashlib.sha256(file_name.encode()).hexdigest(), dt.datetime.now(VIETNAM).replace(
+                tzinfo=None, microsecond=0)
+        report = ParsedReport(file_name, None, sha, received)
+        report.issues.append(issue("file_unreadable", detail=f"lỗi khi đọc tệp ({type(err).__name__}: "
+                                                             f"{str(err)[:200]})"))
+        return [report]
+
+
+def _parse_file(path: Path, file_name: str, reference: Reference, *, today: dt.date | None,
+                limits: Limits | None, sha256: str | None) -> list[ParsedReport]:
+    ctx = _Context(reference, today or dt.datetime.now(VIETNAM).date(), limits or Limits())
+
+    def file_level(code: str, sha: str, received: dt.datetime, **params: object) -> list[ParsedReport]:
         report = ParsedReport(file_name, None, sha, received)
         report.issues.append(issue(code, **params))
         return [report]
 
+    if path.is_symlink():
+        # a link may point anywhere (outside the inbox): it is never followed
+        stat = path.lstat()
+        received = dt.datetime.fromtimestamp(stat.st_mtime, VIETNAM).replace(tzinfo=None, microsecond=0)
+        target = hashlib.sha256(f"symlink:{path.readlink()}".encode()).hexdigest()
+        return file_level("file_unreadable", sha256 or target, received,
+                          detail="đây là liên kết (symlink) tới tệp khác, không phải tệp báo cáo; gửi chính tệp đó")
+    received = received_time(path)
     size = path.stat().st_size
     if size > ctx.limits.max_file_bytes:
-        return file_level("file_too_large", size_mb=round(size / 2**20, 1),
-                          limit_mb=round(ctx.limits.max_file_bytes / 2**20))
+        return file_level("file_too_large", sha256 or _sha256_head(path), received,
+                          size_mb=_mb(size), limit_mb=_mb(ctx.limits.max_file_bytes))
+    sha = sha256 or file_sha256(path)
     with open(path, "rb") as f:
         head = f.read(8)
     if head.startswith(b"PK\x03\x04"):
         try:
             return _parse_workbook(path, file_name, sha, received, ctx)
         except _FileRefused as refused:
-            return file_level(refused.code, **refused.params)
+            return file_level(refused.code, sha, received, **refused.params)
+    if size == 0:
+        return file_level("file_unreadable", sha, received, detail="tệp rỗng (0 byte)")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return file_level("file_unreadable", sha, received, detail=_ole_detail(path))
     if path.suffix.lower() in (".csv", ".txt"):
         return _parse_csv(path, file_name, sha, received, ctx)
-    kind = "xls (Excel 97-2003)" if head.startswith(b"\xd0\xcf\x11\xe0") else f"'{path.suffix or 'no extension'}'"
-    return file_level("file_unreadable", detail=f"định dạng {kind}")
+    what = f"tệp mang đuôi '{path.suffix}'" if path.suffix else "tệp không có phần đuôi (.xlsx, .csv)"
+    return file_level("file_unreadable", sha, received, detail=f"{what} nhưng nội dung không phải sổ Excel")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.1f}".replace(".", ",").removesuffix(",0")
+
+
+def _sha256_head(path: Path) -> str:
+    """Content hash of a file too large to read whole: its size and first megabyte."""
+    digest = hashlib.sha256(str(path.stat().st_size).encode())
+    with open(path, "rb") as f:
+        digest.update(f.read(1 << 20))
+    return digest.hexdigest()
+
+
+def _ole_detail(path: Path) -> str:
+    """An OLE2 compound file: an old .xls workbook, or an .xlsx protected by a password."""
+    with open(path, "rb") as f:
+        data = f.read(4 << 20)
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return "sổ Excel có đặt mật khẩu; gỡ mật khẩu (File > Info > Protect Workbook) rồi lưu lại"
+    return "định dạng Excel 97-2003 (.xls) cũ"
 
 
 class _FileRefused(Exception):
@@ -215,45 +284,77 @@ class _FileRefused(Exception):
 
 # ---------------------------------------------------------------------------------------------- workbooks
 
+_LOAD_ERRORS = (fastexcel.FastExcelError, pl.exceptions.PolarsError, OSError, ValueError)
+
+
 def _parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: _Context) -> list[ParsedReport]:
+    limits = ctx.limits
     try:
         with zipfile.ZipFile(path) as zf:
-            try:
-                check_container(zf, ctx.limits.max_unzipped_bytes)
-            except XlsxError:
-                total = sum(i.file_size for i in zf.infolist())
-                raise _FileRefused("workbook_too_large", size_mb=round(total / 2**20),
-                                   limit_mb=round(ctx.limits.max_unzipped_bytes / 2**20)) from None
+            sizes = inspect_container(path, zf, max_unzipped_bytes=limits.max_unzipped_bytes,
+                                      max_part_bytes=limits.max_sheet_xml_bytes, max_members=limits.max_members)
             members = sheet_members(zf)
             family_sheets = [(name, _SHEET_FAMILY[fold(name)]) for name in members if fold(name) in _SHEET_FAMILY]
+            info_sheet = next((name for name in members if fold(name) == _INFO_SHEET), None)
             layouts: dict[str, SheetLayout] = {}
-            for name, _family in family_sheets:
-                layouts[name] = sheet_layout(zf, members[name])
-        reader = fastexcel.read_excel(path)
-    except (zipfile.BadZipFile, XlsxError, fastexcel.FastExcelError, OSError, KeyError) as err:
-        raise _FileRefused("file_unreadable", detail=type(err).__name__ + ": " + str(err)[:200]) from None
+            for name in [s for s, _ in family_sheets] + ([info_sheet] if info_sheet else []):
+                layouts[name] = sheet_layout(zf, members[name], size=sizes.get(members[name]),
+                                             max_bytes=limits.max_sheet_xml_bytes, max_rows=limits.max_rows,
+                                             max_cells=limits.max_cells)
+    except XlsxTooLarge as big:
+        if big.limit == limits.max_members:
+            detail = f"{big.size:,} phần; tối đa {big.limit:,}".replace(",", ".")
+        elif big.size > big.limit + 1:
+            detail = f"{_mb(big.size)} MB; tối đa {_mb(big.limit)} MB"
+        else:
+            detail = f"hơn {_mb(big.limit)} MB; tối đa {_mb(big.limit)} MB"
+        raise _FileRefused("workbook_too_large", detail=detail) from None
+    except zipfile.BadZipFile as err:
+        raise _FileRefused("file_unreadable", detail=f"tệp .xlsx bị hỏng hoặc không trọn vẹn ({err})") from None
+    except XlsxError as err:
+        raise _FileRefused("file_unreadable", detail=f"tệp không phải sổ Excel hợp lệ ({err})") from None
+    except (OSError, KeyError, EOFError, struct.error, zlib.error, RuntimeError, NotImplementedError,
+            ValueError) as err:
+        raise _FileRefused("file_unreadable", detail=f"tệp .xlsx bị hỏng ({type(err).__name__}: {err})") from None
 
     if not family_sheets:
         raise _FileRefused("no_report_sheet", sheets=", ".join(f"'{s}'" for s in members) or "không có")
+    try:
+        reader = fastexcel.read_excel(path)
+    except _LOAD_ERRORS as err:
+        raise _FileRefused("file_unreadable", detail=f"tệp .xlsx bị hỏng ({str(err)[:200]})") from None
 
-    info_sheet = next((s for s in reader.sheet_names if fold(s) == _INFO_SHEET), None)
-    header = _read_info(reader, info_sheet) if info_sheet else None
+    header: dict[str, str] | None = None
+    header_issue = issue("info_sheet_missing")
+    if info_sheet is not None:
+        too_large = _too_large_issue(info_sheet, layouts[info_sheet], limits)
+        if too_large is not None:
+            header_issue = too_large
+        else:
+            try:
+                header = _read_info(reader, info_sheet)
+            except _LOAD_ERRORS as err:
+                header_issue = issue("file_unreadable", detail=f"không đọc được trang '{info_sheet}' ({err})")
 
     reports = []
     for sheet, family in family_sheets:
         report = ParsedReport(file_name, sheet, sha, received, family=family)
         if header is None:
-            report.issues.append(issue("info_sheet_missing"))
+            report.issues.append(header_issue)
         else:
             _apply_header(report, header, ctx)
         layout = layouts[sheet]
-        if layout.xml_bytes > ctx.limits.max_sheet_xml_bytes:
-            report.issues.append(issue("sheet_too_large", sheet=sheet, rows="?", limit=ctx.limits.max_rows))
-        elif report.district is not None:
+        too_large = _too_large_issue(sheet, layout, limits)
+        if too_large is not None:
+            report.issues.append(too_large)
+        elif header is not None:
             try:
                 grid = _load_grid(reader, sheet, layout, ctx)
             except _SheetTooLarge as big:
-                report.issues.append(issue("sheet_too_large", sheet=sheet, rows=big.rows, limit=ctx.limits.max_rows))
+                report.issues.append(issue("sheet_too_large", sheet=sheet,
+                                           detail=f"{_count(big.rows)} dòng; tối đa {_count(limits.max_rows)} dòng"))
+            except _LOAD_ERRORS as err:
+                report.issues.append(issue("file_unreadable", detail=f"không đọc được trang '{sheet}' ({err})"))
             else:
                 _read_rows(report, grid, layout, ctx)
         _check_timeliness(report, ctx)
@@ -261,15 +362,45 @@ def _parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime,
     return reports
 
 
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _too_large_issue(sheet: str, layout: SheetLayout, limits: Limits) -> Issue | None:
+    if layout.too_large == "bytes":
+        detail = f"{_mb(layout.xml_bytes)} MB khi giải nén; tối đa {_mb(limits.max_sheet_xml_bytes)} MB"
+    elif layout.too_large == "rows":
+        detail = f"{_count(layout.rows)} dòng; tối đa {_count(limits.max_rows)} dòng"
+    elif layout.too_large == "cells":
+        detail = f"{_count(layout.cells)} ô; tối đa {_count(limits.max_cells)} ô"
+    else:
+        return None
+    return issue("sheet_too_large", sheet=sheet, detail=detail)
+
+
 def _read_info(reader: fastexcel.ExcelReader, sheet: str) -> dict[str, str]:
+    """Key/value rows of the 'Thông tin' sheet, in any order and any columns.
+
+    The key is the first cell of a row that names one ('Đơn vị', 'Kỳ báo cáo:'), the value the first
+    non-empty cell to its right; 'Kỳ báo cáo: Năm 2022' in one cell works too.
+    """
     frame = pl.DataFrame(reader.load_sheet(sheet, header_row=None, dtypes="string"))
     info: dict[str, str] = {}
-    if frame.width < 2:
-        return info
-    for key_text, value in zip(frame.to_series(0).to_list(), frame.to_series(1).to_list()):
-        key = _INFO_KEY_OF.get(fold(key_text).rstrip(":").strip())
-        if key and key not in info and value is not None and clean(value):
-            info[key] = clean(value)
+    columns = [s.to_list() for s in frame.get_columns()]
+    for r in range(frame.height):
+        cells = [col[r] for col in columns]
+        for c, text in enumerate(cells):
+            if text is None or not clean(text):
+                continue
+            key = _INFO_KEY_OF.get(fold(text).rstrip(":").strip())
+            value = next((clean(v) for v in cells[c + 1:] if v is not None and clean(v)), None)
+            if key is None and ":" in text:
+                before, _, after = text.partition(":")
+                key, value = _INFO_KEY_OF.get(fold(before).strip()), clean(after) or value
+            if key is not None:
+                if key not in info and value:
+                    info[key] = value
+                break
     return info
 
 
@@ -287,7 +418,13 @@ def _apply_header(report: ParsedReport, info: dict[str, str], ctx: _Context) -> 
             if err.kind == "ambiguous":
                 report.issues.append(issue("district_ambiguous", value=value, candidates=_describe(err.candidates)))
             else:
-                report.issues.append(issue("district_unknown", value=value))
+                detail = ""
+                if err.kind == "other_province" and err.candidates:
+                    unit = err.candidates[0]
+                    province = ctx.reference.units.provinces.get(unit.parent_code)
+                    where = f", {province.type.lower()} {province.name}" if province else ""
+                    detail = f" (mã {unit.code} là {unit.full_name}{where}, không thuộc tỉnh báo cáo)"
+                report.issues.append(issue("district_unknown", value=value, detail=detail))
     period_text = info.get("period")
     if not period_text:
         report.issues.append(issue("period_missing"))
@@ -349,30 +486,50 @@ def _load_grid(reader: fastexcel.ExcelReader, sheet: str, layout: SheetLayout, c
     return _Grid(columns, numeric, frame.height)
 
 
-def _match_label(text: str | None, column: Column) -> tuple[bool, int | None, bool]:
-    """(matches, money multiplier, unit given) for a header cell against a canonical column."""
+@dataclass(frozen=True)
+class _LabelMatch:
+    multiplier: int | None = None  # money: VND per unit of the header
+    unit_given: bool = True  # money: the header names its unit
+    bad_unit: str | None = None  # money: a unit in the header that is not a money unit
+
+
+def _money_scale(unit: str) -> int | None:
+    """VND per unit for a folded unit text: 'trieu dong', 'tr.đ', 'ty', '1.000 dong', 'dvt: trieu dong'."""
+    key = re.sub(r"^(don vi tinh|don vi|dvt)\s*:?\s*", "", unit.strip())
+    key = re.sub(r"[\s.]", "", key)
+    for currency in ("dong", "vnd", "d"):
+        if key.endswith(currency):
+            key = key[: -len(currency)]
+            break
+    return _MONEY_SCALES.get(key)
+
+
+def _match_label(text: str | None, column: Column) -> _LabelMatch | None:
+    """Whether a header cell names a canonical column (and, for money, in which unit)."""
     if text is None:
-        return False, None, False
+        return None
     folded = fold(text)
     if column.kind == "money":
         m = _UNIT_SUFFIX.search(folded)
         unit = m.group(1).strip() if m else None
         base = folded[: m.start()].strip() if m else folded
         for label in column.labels:
-            label_base = _UNIT_SUFFIX.sub("", fold(label)).strip()
-            if base == label_base:
-                if unit is None:
-                    return True, 1_000_000, False
-                if unit in _MONEY_UNITS:
-                    return True, _MONEY_UNITS[unit], True
-        return False, None, False
+            if base != _UNIT_SUFFIX.sub("", fold(label)).strip():
+                continue
+            if unit is None:
+                return _LabelMatch(1_000_000, unit_given=False)
+            scale = _money_scale(unit)
+            if scale is None:
+                return _LabelMatch(bad_unit=clean(text)[clean(text).rfind("(") + 1:-1].strip() or unit)
+            return _LabelMatch(scale)
+        return None
     for label in column.labels:
         folded_label = fold(label)
         if folded == folded_label:
-            return True, None, True
+            return _LabelMatch()
         if column.kind == "km" and folded == _UNIT_SUFFIX.sub("", folded_label).strip():
-            return True, None, True
-    return False, None, False
+            return _LabelMatch()
+    return None
 
 
 @dataclass
@@ -382,6 +539,7 @@ class _Header:
     labels: dict[str, str]  # canonical name -> header text as written
     multipliers: dict[str, int]
     unitless: list[str]
+    bad_units: dict[str, str] = field(default_factory=dict)  # canonical name -> the unit written
 
 
 def _find_header(grid: _Grid, family: str) -> tuple[_Header | None, list[str]]:
@@ -396,13 +554,15 @@ def _find_header(grid: _Grid, family: str) -> tuple[_Header | None, list[str]]:
             for column in spec_columns:
                 if column.name in header.columns:
                     continue
-                ok, multiplier, unit_given = _match_label(text, column)
-                if ok:
+                match = _match_label(text, column)
+                if match is not None:
                     header.columns[column.name] = c
                     header.labels[column.name] = clean(text)
-                    if multiplier:
-                        header.multipliers[column.name] = multiplier
-                    if column.kind == "money" and not unit_given:
+                    if match.bad_unit is not None:
+                        header.bad_units[column.name] = match.bad_unit
+                    elif match.multiplier:
+                        header.multipliers[column.name] = match.multiplier
+                    if column.kind == "money" and not match.unit_given:
                         header.unitless.append(column.name)
                     break
         missing = [name for name in required if name not in header.columns]
@@ -411,6 +571,20 @@ def _find_header(grid: _Grid, family: str) -> tuple[_Header | None, list[str]]:
         if len(missing) < len(best_missing):
             best_missing = missing
     return None, best_missing
+
+
+def _is_total_label(text: str | None) -> bool:
+    key = fold(text).strip(" :.-*")
+    return key in _TOTAL_LABELS or any(key.startswith(p + " ") or key.startswith(p + "(") for p in _TOTAL_PREFIXES)
+
+
+def _is_column_numbers(grid: _Grid, r: int) -> bool:
+    """A row of column numbers under the header: '(1) (2) (3)', '1 2 3', 'A B 1 2 3=1+2'."""
+    texts = [fold(col[r]) for col in grid.columns if col[r] is not None and clean(col[r])]
+    if len(texts) < 3 or not all(_COLUMN_NUMBER.match(t) for t in texts):
+        return False
+    numbers = [int(m.group(1)) for t in texts if (m := re.match(r"\(?(\d+)", t))]
+    return len(numbers) >= 2 and all(a < b for a, b in zip(numbers, numbers[1:]))
 
 
 def _read_rows(report: ParsedReport, grid: _Grid, layout: SheetLayout, ctx: _Context) -> None:
@@ -422,13 +596,19 @@ def _read_rows(report: ParsedReport, grid: _Grid, layout: SheetLayout, ctx: _Con
         report.issues.append(issue("required_column_missing", columns=", ".join(f"'{labels[m]}'" for m in missing),
                                    example=f"'{labels[missing[0]]}'"))
         return
+    header_row = layout.first_row + header.row_index
     for name in header.unitless:
-        report.issues.append(issue("money_unit_missing", row=layout.first_row + header.row_index,
-                                   column=header.labels[name]))
+        report.issues.append(issue("money_unit_missing", row=header_row, column=header.labels[name]))
+    for name, unit in header.bad_units.items():
+        report.issues.append(issue("money_unit_unknown", row=header_row, column=header.labels[name], unit=unit))
+        del header.columns[name]
     key_column = "category" if spec["grain"] == "category" else "commune_name"
     records: list[_RawRow] = []
     total: _RawRow | None = None
-    for r in range(header.row_index + 1, grid.height):
+    first = header.row_index + 1
+    if first < grid.height and _is_column_numbers(grid, first):
+        first += 1
+    for r in range(first, grid.height):
         excel_row = layout.first_row + r
         cells: dict[str, _Cell] = {}
         for name, c in header.columns.items():
@@ -439,7 +619,10 @@ def _read_rows(report: ParsedReport, grid: _Grid, layout: SheetLayout, ctx: _Con
         if all(cell.text in (None, "") and cell.error is None for cell in cells.values()):
             continue
         key_text = cells[key_column].text or ""
-        if fold(key_text) in _TOTAL_LABELS:
+        if not key_text and not (cells.get("commune_code") and cells["commune_code"].text):
+            # a label merged over the first columns ('Tổng cộng' in A:B) sits in the row's first cell
+            key_text = next((clean(col[r]) for col in grid.columns if col[r] is not None and clean(col[r])), "")
+        if _is_total_label(key_text):
             total = _RawRow(excel_row, cells)
             break  # what follows a total row is the footer: signatures, notes
         records.append(_RawRow(excel_row, cells))
@@ -454,14 +637,45 @@ class _RawRow:
     cells: dict[str, _Cell]
 
 
-def _has_numbers(row: _RawRow) -> bool:
-    return any(cell.text not in (None, "") or cell.error for name, cell in row.cells.items()
-               if name not in ("commune_name", "commune_code", "category"))
+def _looks_like_data(row: _RawRow, columns: dict[str, Column]) -> bool:
+    """Whether a row whose commune or category is not recognised still holds figures.
+
+    A row with a number (or an Excel error, or a yes mark) in a value column is a data row that must be
+    reported; a row with only words there — 'Người lập biểu ... Thủ trưởng đơn vị', a note, a group
+    heading — is not data, and is skipped.
+    """
+    for name, cell in row.cells.items():
+        column = columns.get(name)
+        if column is None or column.kind not in NUMBER_KINDS + ("yesno",):
+            continue
+        if cell.error or (cell.text and cell.text.lower() in _EXCEL_ERRORS):
+            return True
+        if not cell.text:
+            continue
+        if column.kind == "yesno":
+            try:
+                if parse_yes_no(cell.text):
+                    return True
+            except ValueError:
+                pass
+            continue
+        if cell.numeric or re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", cell.text):
+            return True
+        try:
+            parse_number(cell.text)
+            return True
+        except NumberError:
+            pass
+    return False
 
 
 def _build_rows(report: ParsedReport, records: list[_RawRow], labels: dict[str, str], multipliers: dict[str, int],
                 ctx: _Context, *, total: _RawRow | None = None, csv_values: bool = False) -> None:
-    """Resolve each row's commune or category, convert its values and check every row rule."""
+    """Resolve each row's commune or category, convert its values and check every row rule.
+
+    Without a district (unknown or ambiguous) the communes cannot be resolved, but the values are still
+    checked, so the clerk sees every problem of the report at once.
+    """
     family = report.family
     spec = FAMILIES[family]
     columns = {c.name: c for c in spec["columns"]}
@@ -476,16 +690,22 @@ def _build_rows(report: ParsedReport, records: list[_RawRow], labels: dict[str, 
         row_issues: list[Issue] = []
         out: dict = {"row_number": record.row_number}
 
-        def flag(code: str, column: str | None = None, **params: object) -> None:
-            row_issues.append(issue(code, row=record.row_number, column=labels.get(column, column), **params))
+        def flag(code: str, column: str | None = None, line: int | None = None, **params: object) -> None:
+            row_issues.append(issue(code, row=line or record.row_number, column=labels.get(column, column),
+                                    **params))
 
-        if spec["grain"] == "commune":
+        if spec["grain"] == "commune" and district is None:
+            name = record.cells["commune_name"].text if "commune_name" in record.cells else None
+            if not _looks_like_data(record, columns):
+                continue
+            out.update(commune_code=None, commune_name=name)
+        elif spec["grain"] == "commune":
             name = record.cells["commune_name"].text if "commune_name" in record.cells else None
             code = record.cells["commune_code"].text if "commune_code" in record.cells else None
             try:
                 unit = units.match_commune(district.code, name, code)
             except MatchError as err:
-                if not _has_numbers(record) and not code:
+                if not code and not _looks_like_data(record, columns):
                     continue  # a note or signature line below the data, not a commune row
                 value = code or name or ""
                 if err.kind == "ambiguous":
@@ -495,7 +715,7 @@ def _build_rows(report: ParsedReport, records: list[_RawRow], labels: dict[str, 
                     flag("commune_other_district", "commune_name", value=value, district=district.full_name,
                          candidates=_describe_with_district(err.candidates, units))
                 else:
-                    flag("commune_unknown", "commune_name", value=value, district=district.full_name)
+                    flag("commune_unknown", "commune_name", value=value or "(trống)", district=district.full_name)
                 report.issues.extend(row_issues)
                 continue
             if unit.code in seen:
@@ -506,10 +726,10 @@ def _build_rows(report: ParsedReport, records: list[_RawRow], labels: dict[str, 
             text = record.cells["category"].text or ""
             category = categories.get(fold(text)) or categories.get(text)
             if category is None:
-                if not _has_numbers(record):
+                if not _looks_like_data(record, columns):
                     continue
-                flag("category_unknown", "category", value=text,
-                     categories=", ".join(c.name_vi for c in ctx.reference.savings_categories))
+                flag("category_unknown", "category", value=text or "(trống)",
+                     categories=", ".join(f"'{c.name_vi}'" for c in ctx.reference.savings_categories))
                 report.issues.extend(row_issues)
                 continue
             if category in seen:
@@ -521,8 +741,15 @@ def _build_rows(report: ParsedReport, records: list[_RawRow], labels: dict[str, 
             if column.kind not in NUMBER_KINDS + ("yesno",):
                 continue
             cell = record.cells.get(name)
-            out[name] = _convert(cell, column, multipliers.get(name, 1 if csv_values else 1_000_000),
-                                 csv_values, flag) if cell is not None else None
+            if cell is None:
+                out[name] = None
+                continue
+
+            def cell_flag(code: str, column_name: str | None = None, _line=cell.line, **params: object) -> None:
+                flag(code, column_name, line=_line, **params)
+
+            out[name] = _convert(cell, column, multipliers.get(name, 1 if csv_values else 1_000_000), csv_values,
+                                 cell_flag)
         _check_row(family, out, flag)
         report.issues.extend(row_issues)
         rows.append(out)
@@ -664,8 +891,11 @@ _CSV_COLUMNS = ("district_code", "period", "family", "item", "indicator", "value
 
 
 def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1258 (whose tone marks are combining characters)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -678,10 +908,17 @@ def _parse_csv(path: Path, file_name: str, sha: str, received: dt.datetime, ctx:
         report.issues.append(issue(code, **params))
         return [report]
 
+    data = path.read_bytes()
+    lines = data.count(b"\n")
+    if lines > ctx.limits.max_csv_lines:
+        return refused("sheet_too_large", sheet=file_name,
+                       detail=f"{_count(lines)} dòng; tối đa {_count(ctx.limits.max_csv_lines)} dòng")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return refused("file_unreadable", detail="tệp nhị phân, không phải tệp CSV")
     try:
-        text = _decode(path.read_bytes())
-    except UnicodeDecodeError as err:
-        return refused("file_unreadable", detail=str(err)[:200])
+        text = _decode(data)
+    except UnicodeError as err:
+        return refused("file_unreadable", detail=f"không đọc được bảng mã của tệp CSV ({err})")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -689,36 +926,39 @@ def _parse_csv(path: Path, file_name: str, sha: str, received: dt.datetime, ctx:
         header = [fold(h) for h in next(reader)]
     except StopIteration:
         return refused("file_unreadable", detail="tệp rỗng")
+    except csv.Error as err:
+        return refused("file_unreadable", detail=f"tệp CSV sai cấu trúc ({err})")
     missing = [c for c in _CSV_COLUMNS if c not in header]
     if missing:
         return refused("csv_columns_missing", columns=", ".join(missing))
     index = {c: header.index(c) for c in _CSV_COLUMNS}
 
     groups: dict[tuple[str, str, str], list[tuple[int, list[str]]]] = {}
-    for line_number, record in enumerate(reader, start=2):
-        if not any(v.strip() for v in record):
-            continue
-        record = record + [""] * (len(header) - len(record))
-        key = tuple(clean(record[index[c]]) for c in ("district_code", "period", "family"))
-        groups.setdefault(key, []).append((line_number, record))
+    try:
+        for record in reader:
+            if not any(v.strip() for v in record):
+                continue
+            record = record + [""] * (len(header) - len(record))
+            key = tuple(clean(record[index[c]]) for c in ("district_code", "period", "family"))
+            groups.setdefault(key, []).append((reader.line_num, record))
+    except csv.Error as err:
+        return refused("file_unreadable", detail=f"tệp CSV sai cấu trúc ở dòng {reader.line_num} ({err})")
 
     reports = []
-    for (district_code, period_text, family_text), lines in groups.items():
+    for (district_code, period_text, family_text), lines_of in groups.items():
         family = fold(family_text)
         report = ParsedReport(file_name, f"csv:{district_code}:{period_text}:{family_text}", sha, received)
         reports.append(report)
         if family not in FAMILIES:
-            report.issues.append(issue("csv_family_unknown", row=lines[0][0], column="family", value=family_text))
+            report.issues.append(issue("csv_family_unknown", row=lines_of[0][0], column="family", value=family_text))
             continue
         report.family = family
         _apply_header(report, {"district_code": district_code, "period": period_text}, ctx)
-        if report.district is None or report.rejected:
-            continue
         spec = FAMILIES[family]
         columns = {c.name: c for c in spec["columns"]}
         item_column = "category" if spec["grain"] == "category" else "commune_code"
         by_item: dict[str, _RawRow] = {}
-        for line_number, record in lines:
+        for line_number, record in lines_of:
             item = clean(record[index["item"]])
             indicator = fold(record[index["indicator"]])
             if indicator not in columns or columns[indicator].kind in ("name", "code", "category"):
@@ -728,14 +968,17 @@ def _parse_csv(path: Path, file_name: str, sha: str, received: dt.datetime, ctx:
                                                                 if c.kind not in ("name", "code", "category"))))
                 continue
             row = by_item.setdefault(item, _RawRow(line_number, {item_column: _Cell(item)}))
-            row.cells[indicator] = _Cell(clean(record[index["value"]]))
+            if indicator in row.cells:
+                report.issues.append(issue("csv_value_duplicate", row=line_number, column="value", item=item,
+                                           indicator=indicator, first_row=row.cells[indicator].line))
+                continue
+            row.cells[indicator] = _Cell(clean(record[index["value"]]), line=line_number)
         for row in by_item.values():
             for name, column in columns.items():
                 if column.kind in NUMBER_KINDS + ("yesno",) and name not in row.cells:
                     row.cells[name] = _Cell(None)
             if item_column == "commune_code":
                 row.cells["commune_name"] = _Cell(None)
-        if not report.rejected:
-            _build_rows(report, list(by_item.values()), {}, {}, ctx, csv_values=True)
+        _build_rows(report, list(by_item.values()), {}, {}, ctx, csv_values=True)
         _check_timeliness(report, ctx)
     return reports

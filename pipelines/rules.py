@@ -25,18 +25,19 @@ class Rule:
 RULES: dict[str, Rule] = {r.code: r for r in [
     # --- the file as a whole
     Rule("file_unreadable", ERROR,
-         "Tệp không đọc được như sổ Excel (.xlsx) hay tệp CSV ({detail}). Hãy mở bằng Excel, lưu dưới dạng "
+         "Tệp không đọc được như sổ Excel (.xlsx) hay tệp CSV: {detail}. Hãy mở bằng Excel, lưu dưới dạng "
          "'Excel Workbook (.xlsx)' rồi gửi lại.",
          "The file is not a readable .xlsx workbook or CSV file."),
     Rule("file_too_large", ERROR,
          "Tệp quá lớn ({size_mb} MB; tối đa {limit_mb} MB). Chỉ gửi các trang báo cáo, bỏ hình ảnh và trang phụ.",
-         "The file is larger than the configured limit."),
+         "The file is larger than the configured limit; it is not opened."),
     Rule("workbook_too_large", ERROR,
-         "Sổ Excel khi giải nén quá lớn ({size_mb} MB; tối đa {limit_mb} MB). Chỉ gửi các trang báo cáo theo mẫu.",
-         "The workbook expands beyond the configured limit when unzipped (zip bomb guard)."),
+         "Sổ Excel khi giải nén quá lớn ({detail}). Chỉ gửi các trang báo cáo theo mẫu, bỏ hình ảnh và trang phụ.",
+         "The workbook expands beyond the configured limit when unzipped (zip bomb guard: the real inflated "
+         "size is measured, streaming, before the workbook is opened)."),
     Rule("sheet_too_large", ERROR,
-         "Trang '{sheet}' quá lớn ({rows} dòng; tối đa {limit} dòng). Chỉ giữ các dòng số liệu của báo cáo.",
-         "A data sheet has more rows than the configured limit."),
+         "Trang '{sheet}' quá lớn ({detail}). Chỉ giữ các dòng số liệu của báo cáo, xoá các dòng và cột thừa.",
+         "A sheet (or CSV file) has more rows, cells or XML bytes than the configured limits; it is not loaded."),
     Rule("no_report_sheet", ERROR,
          "Không có trang báo cáo nào. Tên trang phải là 'Giảm nghèo', 'Hạ tầng' hoặc 'Tiết kiệm' "
          "(các trang đang có: {sheets}).",
@@ -51,9 +52,9 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "(ví dụ 844).",
          "Neither the district name nor its code is given."),
     Rule("district_unknown", ERROR,
-         "Không tìm thấy đơn vị '{value}' trong danh mục hành chính. Ghi đúng tên (ví dụ 'Huyện Càng Long') "
-         "hoặc mã đơn vị của Tổng cục Thống kê.",
-         "The district name or code matches no district of the province."),
+         "Không tìm thấy huyện/thị xã/thành phố '{value}' trong danh mục đơn vị báo cáo{detail}. Ghi đúng tên "
+         "(ví dụ 'Huyện Càng Long') hoặc mã đơn vị của Tổng cục Thống kê (ví dụ 844) ở trang 'Thông tin'.",
+         "The district name or code matches no district of the reporting province(s)."),
     Rule("district_ambiguous", ERROR,
          "Tên đơn vị '{value}' khớp với nhiều đơn vị: {candidates}. Ghi rõ loại đơn vị (Huyện, Thị xã, "
          "Thành phố) hoặc ghi 'Mã đơn vị'.",
@@ -81,12 +82,17 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     Rule("no_data_rows", ERROR,
          "Trang '{sheet}' không có dòng số liệu nào dưới dòng tiêu đề.",
          "The sheet has a header but no data rows."),
+    Rule("money_unit_unknown", ERROR,
+         "Cột '{column}' ghi đơn vị '{unit}', không phải đơn vị tiền. Ghi '(đồng)', '(nghìn đồng)', "
+         "'(triệu đồng)' hoặc '(tỷ đồng)'.",
+         "A money column's header names a unit that is not one of đồng, nghìn đồng, triệu đồng, tỷ đồng."),
     Rule("money_unit_missing", WARNING,
          "Cột '{column}' không ghi đơn vị tiền; đã hiểu là triệu đồng. Ghi rõ '(triệu đồng)', '(tỷ đồng)'...",
          "A money column has no unit in its header; read as million VND."),
     # --- rows
     Rule("commune_unknown", ERROR,
-         "Không tìm thấy xã/phường/thị trấn '{value}' của {district}. Ghi đúng tên hoặc mã xã.",
+         "Không tìm thấy xã/phường/thị trấn '{value}' của {district}. Ghi đúng tên (ví dụ 'Xã Đại Phúc', "
+         "'Phường 1') hoặc mã xã của Tổng cục Thống kê.",
          "The commune name or code matches no commune of the district."),
     Rule("commune_ambiguous", ERROR,
          "Tên '{value}' khớp với nhiều đơn vị của {district}: {candidates}. Ghi rõ loại (Xã, Phường, Thị trấn) "
@@ -99,7 +105,7 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "'{value}' đã có ở dòng {first_row}. Mỗi xã/phường/thị trấn chỉ ghi một dòng.",
          "The same commune appears twice."),
     Rule("category_unknown", ERROR,
-         "Nội dung '{value}' không thuộc danh mục tiết kiệm ({categories}).",
+         "Nội dung '{value}' không thuộc danh mục tiết kiệm. Ghi một trong các nội dung: {categories}.",
          "The savings category is not one of the accepted ones."),
     Rule("category_duplicate", ERROR,
          "Nội dung '{value}' đã có ở dòng {first_row}. Mỗi nội dung chỉ ghi một dòng.",
@@ -162,6 +168,9 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     Rule("csv_indicator_unknown", ERROR,
          "Chỉ tiêu '{value}' không có trong báo cáo {family} (các chỉ tiêu: {indicators}).",
          "The CSV indicator is not a canonical column of the family."),
+    Rule("csv_value_duplicate", ERROR,
+         "Chỉ tiêu {indicator} của '{item}' đã có ở dòng {first_row}. Mỗi chỉ tiêu chỉ ghi một dòng.",
+         "The same item and indicator appear twice in one CSV report."),
 ]}
 
 

@@ -211,6 +211,10 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = clean(value)
+    # a date cell formatted as a number: Excel's serial day count (1 = 1900-01-01, with its 1900 leap day)
+    serial = re.fullmatch(r"(\d{5})(\.0+)?", text)
+    if serial and 20_000 <= int(serial.group(1)) <= 80_000:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(serial.group(1)))
     # 'Ngày 05 tháng 01 năm 2023'
     m = re.match(r"^ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})$", fold(text))
     if m:

@@ -2,26 +2,46 @@
 
 fastexcel (calamine) gives each sheet as a grid that starts at its first non-empty cell and shows Excel error
 values (`#DIV/0!`) as empty. To report Excel row numbers and error cells, and to refuse zip bombs before
-anything is decompressed, we read the zip directory and the sheet XML ourselves, with the standard library.
+anything is decompressed by calamine, we read the zip directory and the sheet XML ourselves, with the standard
+library.
+
+The zip-bomb guard does not trust the sizes a zip declares: `inspect_container` inflates every member once,
+streaming and discarding the output, and stops as soon as the real total passes the limit. So a member that
+lies about its size, or many directory entries that share one compressed stream, are caught before calamine
+(which would inflate them into memory) ever opens the file. Memory stays at a few megabytes whatever the file.
 """
 
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.etree import ElementTree
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL_DOC = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_REL_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CELL = re.compile(rb"<c\b([^>]*?)(/?)>")
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _TYPE_ERROR = re.compile(rb'\bt="e"')
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData[\s>/]")
+_CHUNK = 1 << 20
 
 
 class XlsxError(ValueError):
     """The file is not a workbook we can open safely."""
+
+
+class XlsxTooLarge(XlsxError):
+    """The workbook expands too far when unzipped (a zip bomb, or simply too big)."""
+
+    def __init__(self, message: str, size: int, limit: int):
+        super().__init__(message)
+        self.size = size
+        self.limit = limit
 
 
 @dataclass
@@ -32,6 +52,9 @@ class SheetLayout:
     first_col: int = 1  # Excel column number (A = 1) of the grid's first column
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> '#DIV/0!'
     xml_bytes: int = 0
+    rows: int = 0  # number of rows in the XML (the last row number when larger)
+    cells: int = 0  # number of cell elements in the XML
+    too_large: str | None = None  # why the sheet must not be loaded: 'rows', 'cells' or 'bytes'
 
 
 def column_number(letters: bytes | str) -> int:
@@ -49,20 +72,108 @@ def column_letters(number: int) -> str:
     return letters
 
 
+# ---------------------------------------------------------------------------------------------- container
+
+def inspect_container(path: Path, zf: zipfile.ZipFile, *, max_unzipped_bytes: int, max_part_bytes: int,
+                      max_members: int = 10_000, max_ratio: int = 200) -> dict[str, int]:
+    """Every member's real inflated size; raises XlsxTooLarge or XlsxError before anything is kept in memory.
+
+    `max_part_bytes` bounds each XML part calamine reads whole when it opens a workbook (shared strings,
+    styles, the workbook itself); worksheets are bounded separately, sheet by sheet (see `sheet_layout`).
+    """
+    infos = zf.infolist()
+    if len(infos) > max_members:
+        raise XlsxTooLarge(f"{len(infos)} members", len(infos), max_members)
+    declared = sum(i.file_size for i in infos)
+    if declared > max_unzipped_bytes:
+        raise XlsxTooLarge(f"declared unzipped size {declared} bytes", declared, max_unzipped_bytes)
+    for info in infos:
+        if info.compress_size and info.file_size > 1_000_000 and info.file_size / info.compress_size > max_ratio:
+            raise XlsxTooLarge(f"{info.filename} expands {info.file_size // info.compress_size}× when unzipped",
+                               declared, max_unzipped_bytes)
+    sizes: dict[str, int] = {}
+    total = 0
+    with open(path, "rb") as raw:
+        for info in infos:
+            if info.is_dir():
+                continue
+            budget = max_unzipped_bytes - total
+            if not info.filename.startswith("xl/worksheets/") and info.filename.endswith((".xml", ".rels")):
+                budget = min(budget, max_part_bytes)
+            size = _inflated_size(raw, info, budget)
+            if size > budget:
+                part_limit = budget < max_unzipped_bytes - total
+                raise XlsxTooLarge(f"{info.filename} expands beyond {budget} bytes",
+                                   size if part_limit else total + size,
+                                   max_part_bytes if part_limit else max_unzipped_bytes)
+            if size != info.file_size:
+                raise XlsxError(f"{info.filename}: {size} bytes when unzipped, the zip says {info.file_size}")
+            sizes[info.filename] = size
+            total += size
+    return sizes
+
+
+def _inflated_size(raw, info: zipfile.ZipInfo, budget: int) -> int:
+    """How many bytes the member really inflates to, or budget + 1 as soon as it passes the budget."""
+    if info.flag_bits & 0x1:
+        raise XlsxError(f"{info.filename} is encrypted")
+    raw.seek(info.header_offset)
+    header = raw.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise XlsxError(f"{info.filename}: bad local header")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    raw.seek(info.header_offset + 30 + name_length + extra_length)
+    remaining = info.compress_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        return remaining if remaining <= budget else budget + 1
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise XlsxError(f"{info.filename}: compression method {info.compress_type} is not used by Excel")
+    inflater = zlib.decompressobj(-15)
+    size = 0
+    try:
+        while remaining > 0:
+            chunk = raw.read(min(remaining, _CHUNK))
+            if not chunk:
+                raise XlsxError(f"{info.filename}: truncated")
+            remaining -= len(chunk)
+            while chunk:
+                size += len(inflater.decompress(chunk, _CHUNK))
+                if size > budget:
+                    return budget + 1
+                chunk = inflater.unconsumed_tail
+            if inflater.eof:
+                break
+        size += len(inflater.flush())
+    except zlib.error as err:
+        raise XlsxError(f"{info.filename}: {err}") from None
+    if not inflater.eof:
+        raise XlsxError(f"{info.filename}: truncated deflate stream")
+    return size
+
+
 def check_container(zf: zipfile.ZipFile, max_unzipped_bytes: int, max_ratio: int = 200) -> int:
-    """Total uncompressed size; raises XlsxError when the workbook would expand too far."""
+    """Total declared uncompressed size; raises XlsxError when the workbook would expand too far.
+
+    Trusts the sizes the zip declares: use `inspect_container` to measure them.
+    """
     total = 0
     for info in zf.infolist():
         total += info.file_size
         if info.compress_size and info.file_size > 1_000_000 and info.file_size / info.compress_size > max_ratio:
-            raise XlsxError(f"{info.filename} expands {info.file_size // info.compress_size}× when unzipped")
+            raise XlsxTooLarge(f"{info.filename} expands {info.file_size // info.compress_size}× when unzipped",
+                               total, max_unzipped_bytes)
     if total > max_unzipped_bytes:
-        raise XlsxError(f"unzipped size {total} bytes")
+        raise XlsxTooLarge(f"unzipped size {total} bytes", total, max_unzipped_bytes)
     return total
 
 
+# ---------------------------------------------------------------------------------------------- sheets
+
 def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> zip member of its XML, from xl/workbook.xml and its relationships."""
+    """Sheet name -> zip member of its XML, from xl/workbook.xml and its relationships.
+
+    The XML is parsed by expat, which refuses entity expansion bombs ('billion laughs').
+    """
     try:
         workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
@@ -81,19 +192,47 @@ def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
     return members
 
 
-def sheet_layout(zf: zipfile.ZipFile, member: str) -> SheetLayout:
-    """First non-empty row and column of a sheet, and its error cells."""
+def sheet_layout(zf: zipfile.ZipFile, member: str, *, size: int | None = None, max_bytes: int | None = None,
+                 max_rows: int | None = None, max_cells: int | None = None) -> SheetLayout:
+    """First non-empty row and column of a sheet, and its error cells.
+
+    With limits, a sheet that is too large is only measured (`too_large` says why), never scanned cell by
+    cell; a sheet whose XML is larger than `max_bytes` is not even read.
+    """
+    if size is not None and max_bytes is not None and size > max_bytes:
+        return SheetLayout(xml_bytes=size, too_large="bytes")
     xml = zf.read(member)
     layout = SheetLayout(xml_bytes=len(xml))
+    if max_bytes is not None and len(xml) > max_bytes:
+        layout.too_large = "bytes"
+        return layout
+    m = _SHEET_DATA.search(xml)
+    prefix = (m.group(1) or b"") if m else b""
+    row_tag, cell_tag, cell_end = b"<" + prefix + b"row", b"<" + prefix + b"c", b"</" + prefix + b"c>"
+    layout.rows = xml.count(row_tag + b" ") + xml.count(row_tag + b">")
+    last = xml.rfind(row_tag + b" ")
+    if last >= 0:
+        number = _ROW_NUMBER.search(xml, last, xml.find(b">", last) + 1)
+        if number:
+            layout.rows = max(layout.rows, int(number.group(1)))
+    layout.cells = xml.count(cell_tag + b" ") + xml.count(cell_tag + b">")
+    if max_rows is not None and layout.rows > max_rows:
+        layout.too_large = "rows"
+        return layout
+    if max_cells is not None and layout.cells > max_cells:
+        layout.too_large = "cells"
+        return layout
     has_errors = _TYPE_ERROR.search(xml) is not None
+    cell = re.compile(re.escape(cell_tag) + rb"\b([^>]*?)(/?)>")
     first_row = None
     first_col = None
-    for m in _CELL.finditer(xml):
+    for m in cell.finditer(xml):
         if m.group(2):  # <c .../> holds nothing
             continue
-        end = xml.find(b"</c>", m.end())
+        end = xml.find(cell_end, m.end())
         content = xml[m.end():end]
-        if b"<v>" not in content and b"<is>" not in content and b"<v " not in content:
+        if b"<" + prefix + b"v>" not in content and b"<" + prefix + b"is>" not in content \
+                and b"<" + prefix + b"v " not in content:
             continue
         ref = _REF.search(m.group(1))
         if ref is None:
@@ -102,7 +241,8 @@ def sheet_layout(zf: zipfile.ZipFile, member: str) -> SheetLayout:
         first_row = row if first_row is None else min(first_row, row)
         first_col = col if first_col is None else min(first_col, col)
         if _TYPE_ERROR.search(m.group(1)):
-            value = content.split(b"<v>", 1)[-1].split(b"</v>", 1)[0].decode(errors="replace")
+            value = re.split(rb"<" + re.escape(prefix) + rb"v>", content, maxsplit=1)[-1]
+            value = value.split(b"</", 1)[0].decode(errors="replace")
             layout.error_cells[(row, col)] = value
         elif not has_errors and first_col == 1:
             # the grid starts at column A and no error cells exist: the first cell is all we need

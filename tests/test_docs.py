@@ -34,3 +34,11 @@ def test_docs_site_is_built_from_the_published_warehouse(sample_warehouse, tmp_p
     html = (tmp_path / "site" / "index.html").read_text()
     assert "near-poor households" in html and "mart_reporting_completeness" in html
     assert sample_warehouse.read_bytes() == before  # the published file is only read
+
+
+def test_rules_document_is_current():
+    from pipelines.rules import rules_markdown
+    from pipelines.warehouse import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "docs" / "rules.md").read_text()
+    assert rules_markdown() in text, "docs/rules.md is stale: regenerate it with `emulation rules`"

@@ -123,3 +123,35 @@ def test_long_csv(tmp_path, reference, encoding, sep, bom):
     assert [(r.family, r.status) for r in reports] == [("poverty", "accepted"), ("savings", "accepted")]
     assert reports[0].rows[0]["total_households"] == 2500 and reports[0].rows[0]["row_number"] == 2
     assert reports[1].rows[0]["achieved_savings_vnd"] == 1_450_000_000
+
+
+def test_every_rule_has_a_test():
+    """Each rule of the catalogue is asserted by some test (the outlier rule is checked in dbt)."""
+    from pipelines.rules import RULES
+
+    tests = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py"))
+    assert [code for code in RULES if f'"{code}"' not in tests and code != "outlier"] == []
+
+
+def test_all_problems_of_a_report_are_listed_at_once(tmp_path, reference):
+    path = write_workbook(tmp_path / "m.xlsx", CANG_LONG_INFO, {"Giảm nghèo": poverty_sheet([
+        [1, "Đại Phúc", None, 100, 130, 10], [2, "Mỹ Cẩm", None, 100, -5, "abc"], [3, "Xã Bình Minh", None, 1, 1, 1],
+        [4, "Đại Phúc", None, 10, 1, 1]])})
+    (report,) = parse(path, reference)
+    assert rules(report) == [("poor_exceeds_total", 4, "Số hộ nghèo"), ("value_negative", 5, "Số hộ nghèo"),
+                             ("value_not_number", 5, "Số hộ cận nghèo"), ("commune_unknown", 6, "Xã, phường, thị trấn"),
+                             ("commune_duplicate", 7, "Xã, phường, thị trấn"), ("commune_missing", None, None)]
+
+
+def test_unexpected_failure_is_a_refusal_not_a_crash(tmp_path, reference, monkeypatch):
+    """Whatever goes wrong inside the parser, the file is refused with a message and the run goes on."""
+    import pipelines.reports as reports
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(reports, "_read_rows", broken)
+    path = write_workbook(tmp_path / "a.xlsx", CANG_LONG_INFO,
+                          {"Giảm nghèo": poverty_sheet([[1, "Đại Phúc", None, 1, 1, 1]])})
+    (report,) = parse(path, reference)
+    assert rules(report) == [("file_unreadable", None, None)] and "boom" in report.issues[0].message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -29,3 +31,16 @@ def write_workbook(path: Path, info: dict | None, sheets: dict[str, list[list]])
 def poverty_sheet(rows: list[list], title_rows: int = 2) -> list[list]:
     """Title rows, a blank row, the header, the given rows."""
     return [["BÁO CÁO KẾT QUẢ RÀ SOÁT HỘ NGHÈO"]] * (title_rows - 1) + [[]] + [POVERTY_HEADER] + rows
+
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def corpus_module():
+    """tests/corpus/make_corpus.py, imported (it is a script, not a package)."""
+    if "make_corpus" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["make_corpus"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["make_corpus"]
