@@ -3,7 +3,7 @@
 import os
 import time
 
-from dagster import AssetKey, DagsterInstance, SkipReason, build_schedule_context, build_sensor_context
+from dagster import AssetCheckKey, AssetKey, DagsterInstance, SkipReason, build_schedule_context, build_sensor_context
 
 from pipelines.assets import WarehouseResource
 from pipelines.definitions import daily_refresh, defs, inbox_changes, inbox_sensor
@@ -24,6 +24,8 @@ def test_definitions_load_with_the_whole_graph():
     # dbt tests are asset checks
     checks = {c.name for c in graph.asset_check_keys if c.asset_key == AssetKey(["marts", "mart_poverty"])}
     assert any("unique" in name for name in checks)
+    assert "assert_poverty_province_is_sum_of_districts" in checks  # singular tests are checks too
+    assert AssetCheckKey(AssetKey("published_warehouse"), "no_overdue_reports") in graph.asset_check_keys
     assert graph.get(AssetKey(["marts", "mart_poverty"])).group_name == "marts"
     assert graph.get(AssetKey(["raw", "poverty_rows"])).group_name == "ingest"
 

@@ -1,4 +1,5 @@
 -- mart_reporting_completeness has exactly one row per calendar entry and district of its province.
+{{ config(meta={'dagster': {'ref': {'name': 'mart_reporting_completeness'}}}) }}  -- shown in Dagster as a check of mart_reporting_completeness
 with expected as (
 
     select count(*) as n

@@ -1,5 +1,6 @@
 -- Year rows of mart_infrastructure: flows are the sum of the unit's quarter rows of that year, stocks are those
 -- of its last quarter row of that year.
+{{ config(meta={'dagster': {'ref': {'name': 'mart_infrastructure'}}}) }}  -- shown in Dagster as a check of mart_infrastructure
 with quarters as (
 
     select * from {{ ref('mart_infrastructure') }}

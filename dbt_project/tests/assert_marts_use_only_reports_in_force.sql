@@ -1,5 +1,6 @@
 -- Mart figures come only from reports in force: the households of mart_poverty's district rows equal the sum
 -- over the in-force poverty rows, so superseded, duplicate and rejected reports are not counted.
+{{ config(meta={'dagster': {'ref': {'name': 'mart_poverty'}}}) }}  -- shown in Dagster as a check of mart_poverty
 with in_force_rows as (
 
     select r.year, r.district_code, sum(r.total_households) as total_households

@@ -1,5 +1,6 @@
 -- Every (family, district_code, period) that received a usable report (accepted by the ingest, not a duplicate)
 -- has exactly one report in force; rejected and duplicate reports are never in force.
+{{ config(meta={'dagster': {'ref': {'name': 'int_report_versions'}}}) }}  -- shown in Dagster as a check of int_report_versions
 select
     family,
     district_code,

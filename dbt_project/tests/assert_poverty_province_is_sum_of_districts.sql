@@ -1,4 +1,5 @@
 -- Province rows of mart_poverty equal the sum of their district rows.
+{{ config(meta={'dagster': {'ref': {'name': 'mart_poverty'}}}) }}  -- shown in Dagster as a check of mart_poverty
 with districts as (
 
     select
