@@ -6,13 +6,12 @@ is ever spliced into a statement.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from .reports import FAMILIES, ParsedReport
+from .reports import ParsedReport
 from .rules import ERROR, WARNING
 
 _LINEAGE = {
@@ -137,10 +136,3 @@ def land_reference(db_path: Path, reference_dir: Path) -> dict[str, int]:
         con.close()
     return counts
 
-
-def family_names() -> list[str]:
-    return list(FAMILIES)
-
-
-def today_vietnam() -> dt.date:
-    return dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date()

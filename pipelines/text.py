@@ -196,11 +196,6 @@ def parse_period(text: object) -> Period:
     raise ValueError(clean(text))
 
 
-def parse_period_code(code: str) -> Period:
-    """Inverse of Period.code ('2022', '2022-Q3', '2023-H1', '2023-03')."""
-    return parse_period(code)
-
-
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
 
 

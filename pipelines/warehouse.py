@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -126,6 +125,3 @@ class WarehousePaths:
         finally:
             os.close(dir_fd)
         return self.published
-
-    def clean(self) -> None:
-        shutil.rmtree(self.build_dir, ignore_errors=True)
