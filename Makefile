@@ -33,6 +33,9 @@ docs: setup  ## the data dictionary: warehouse/docs/index.html (dbt docs, static
 	test -f warehouse/emulation.duckdb || $(BIN)/emulation refresh
 	$(BIN)/emulation docs
 
+bench: setup  ## national-scale benchmark (benchmarks/README.md); not part of `make test`
+	$(BIN)/python benchmarks/run.py
+
 dagster: setup  ## the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -w workspace.yaml
 
