@@ -11,9 +11,9 @@ from pathlib import Path
 from dagster import (AssetSelection, DefaultScheduleStatus, DefaultSensorStatus, Definitions, RunRequest,
                      ScheduleEvaluationContext, SensorEvaluationContext, SkipReason, define_asset_job,
                      in_process_executor, schedule, sensor)
-from dagster_dbt import DbtCliResource
 
-from .assets import (DBT_PROJECT, RefreshLockResource, WarehouseResource, dbt_executable, district_reports,
+from .assets import (DBT_PROJECT, LocalDbtCliResource, RefreshLockResource, WarehouseResource, dbt_executable,
+                     district_reports,
                      emulation_dbt_assets, no_overdue_reports, postgres_marts, published_parquet,
                      published_warehouse, reference_data)
 from .ingest import inbox_files, relative_name
@@ -79,7 +79,7 @@ def resources(inbox: str = "", warehouse: str = "", reference: str = "", wait_se
     return {
         "warehouse": location,
         "refresh_lock": RefreshLockResource(warehouse=location, wait_seconds=wait_seconds),
-        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable()),
+        "dbt": LocalDbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable()),
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 # Combining marks that carry a Vietnamese tone (the rest — circumflex, breve, horn — shape the vowel).
@@ -15,6 +16,7 @@ _TONE_MARKS = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u03
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)  # the same labels, names and numbers recur in every report
 def clean(text: object) -> str:
     """NFC text with every run of whitespace (line breaks, non-breaking spaces) made one space."""
     if text is None:
@@ -22,12 +24,14 @@ def clean(text: object) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ")).strip()
 
 
+@lru_cache(maxsize=1 << 16)  # the same labels, names and numbers recur in every report
 def fold(text: object) -> str:
     """Case-, diacritics- and whitespace-insensitive key: 'Hoà  Tân\\n' and 'hoa tan' fold alike."""
     decomposed = unicodedata.normalize("NFD", clean(text).lower().replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16)  # the same labels, names and numbers recur in every report
 def tone_key(text: object) -> str:
     """Key that keeps every diacritic but ignores where the tone mark sits and the Unicode form.
 
