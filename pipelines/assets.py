@@ -28,7 +28,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from .ingest import parse_inbox
 from .reports import VIETNAM
 from .serving import POSTGRES_URL_ENV, default_parquet_dir, export_parquet, publish_postgres
-from .state import fingerprint
+from .state import fingerprint, published_state, reusable_files
 from .state import store as store_state
 from .landing import REPORT_TABLES, land_reference, land_reports
 from .warehouse import (BUILD_DB_ENV, DBT_PROJECT_DIR, WarehousePaths, default_inbox, default_reference,
@@ -121,13 +121,22 @@ def district_reports(context: AssetExecutionContext, warehouse: WarehouseResourc
     paths = warehouse.paths()
     inbox = warehouse.inbox_dir()
     built_from = fingerprint(inbox, warehouse.reference_dir(), warehouse.today_date())  # before reading
-    reports = parse_inbox(inbox, warehouse.reference_dir())
-    counts = land_reports(paths.build_db, reports)
+    reuse = reusable_files(published_state(paths.published), built_from)
+    if reuse:
+        # a report refused for a period not yet ended may be valid today: read it again
+        with duckdb.connect(str(paths.published), read_only=True) as con:
+            reuse -= {name for (name,) in con.execute(
+                "SELECT DISTINCT file_name FROM raw.report_issues WHERE rule = 'period_in_future'").fetchall()}
+    reports = parse_inbox(inbox, warehouse.reference_dir(), only=set(built_from["inbox"]) - reuse)
+    counts = land_reports(paths.build_db, reports, paths.published if reuse else None, reuse)
     with duckdb.connect(str(paths.build_db)) as con:
         store_state(con, built_from)
-    accepted = sum(1 for r in reports if not r.rejected)
-    rejected = len(reports) - accepted
-    context.log.info(f"{len(reports)} reports in {inbox}: {accepted} accepted, {rejected} rejected")
+        statuses = dict(con.execute(
+            "SELECT parse_status, count(*) FROM raw.report_submissions GROUP BY 1").fetchall())
+    accepted, rejected = statuses.get("accepted", 0), statuses.get("rejected", 0)
+    context.log.info(f"{accepted + rejected} reports in {inbox}: {accepted} accepted, {rejected} rejected "
+                     f"({len(built_from['inbox']) - len(reuse)} files read, {len(reuse)} unchanged files "
+                     "taken from the published warehouse)")
     for report in reports:
         if report.rejected:
             first = next(i for i in report.issues if i.severity == "error")
@@ -136,7 +145,8 @@ def district_reports(context: AssetExecutionContext, warehouse: WarehouseResourc
     for table in REPORT_TABLES:
         metadata: dict[str, Any] = {"rows": counts[table]}
         if table == "report_submissions":
-            metadata.update(accepted=accepted, rejected=rejected, inbox=str(inbox))
+            metadata.update(accepted=accepted, rejected=rejected, inbox=str(inbox),
+                            files_read=len(built_from["inbox"]) - len(reuse), files_reused=len(reuse))
         yield MaterializeResult(asset_key=AssetKey(["raw", table]), metadata=metadata)
 
 

@@ -36,10 +36,13 @@ def _parse_one(args: tuple[str, str, str]) -> list[ParsedReport]:
     return parse_file(Path(path), name, load_reference(Path(reference_dir)))
 
 
-def parse_inbox(inbox: Path, reference_dir: Path, workers: int | None = None) -> list[ParsedReport]:
-    """Every report of every file in the inbox, in file-name order."""
+def parse_inbox(inbox: Path, reference_dir: Path, workers: int | None = None,
+                only: set[str] | None = None) -> list[ParsedReport]:
+    """Every report of every file in the inbox (or of the files named in `only`), in file-name order."""
     files = inbox_files(inbox)
     jobs = [(str(p), relative_name(p, inbox), str(reference_dir)) for p in files]
+    if only is not None:
+        jobs = [job for job in jobs if job[1] in only]
     workers = workers or os.cpu_count() or 1
     if len(jobs) < PARALLEL_FROM_FILES or workers < 2:
         results = [_parse_one(job) for job in jobs]

@@ -105,14 +105,28 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     return frame.height
 
 
-def land_reports(db_path: Path, reports: list[ParsedReport]) -> dict[str, int]:
-    """Replace the raw report tables with these reports; returns row counts per table."""
+def land_reports(db_path: Path, reports: list[ParsedReport], reuse_from: Path | None = None,
+                 reuse_files: set[str] | None = None) -> dict[str, int]:
+    """Replace the raw report tables with these reports, plus the rows of `reuse_files` copied from the raw
+    tables of the published warehouse `reuse_from` (unchanged files, not parsed again); row counts per table."""
     frames = report_frames(reports)
     con = duckdb.connect(str(db_path))
     try:
         con.execute("BEGIN")
-        counts = {name: replace_table(con, name, frames[name], SCHEMAS[name]) for name in REPORT_TABLES}
+        for name in REPORT_TABLES:
+            replace_table(con, name, frames[name], SCHEMAS[name])
+        if reuse_from is not None and reuse_files:
+            con.execute("ATTACH ? AS published (READ_ONLY)", [str(reuse_from)])
+            con.register("_reused", pl.DataFrame({"file_name": sorted(reuse_files)}))
+            for name in REPORT_TABLES:
+                columns = ", ".join(f'"{c}"' for c in SCHEMAS[name])
+                con.execute(f"INSERT INTO raw.{name} ({columns}) SELECT {columns} FROM published.raw.{name} "
+                            "WHERE file_name IN (SELECT file_name FROM _reused)")
+            con.unregister("_reused")
         con.execute("COMMIT")
+        if reuse_from is not None and reuse_files:
+            con.execute("DETACH published")
+        counts = {name: con.execute(f"SELECT count(*) FROM raw.{name}").fetchone()[0] for name in REPORT_TABLES}
     finally:
         con.close()
     return counts

@@ -69,3 +69,12 @@ def published_state(published: Path) -> dict | None:
     finally:
         con.close()
     return json.loads(row[0]) if row else None
+
+
+def reusable_files(previous: dict | None, current: dict) -> set[str]:
+    """Inbox files whose reports a refresh can take from the published warehouse instead of parsing again:
+    same name and content, parsed by the same code against the same reference data."""
+    if not previous or previous.get("code") != current["code"] or previous.get("reference") != current["reference"]:
+        return set()
+    before = previous.get("inbox", {})
+    return {name for name, sha in current["inbox"].items() if before.get(name) == sha}

@@ -145,3 +145,34 @@ def test_changed_file_is_not_a_no_op(tmp_path, sample_warehouse):
     (inbox / "844_cang-long_2022.xlsx").write_bytes(b"changed")
     assert fingerprint(inbox, REFERENCE, today) != stored
     assert fingerprint(SAMPLE_INBOX, REFERENCE, today + dt.timedelta(days=1)) != stored
+
+
+def test_unchanged_files_are_not_read_again_and_the_result_equals_a_full_rebuild(tmp_path, sample_warehouse,
+                                                                                  capsys):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLE_INBOX, inbox)  # same names, content and modification times as the sample
+    rows = [[i + 1, "", code, 3000, 10, 20] for i, code in enumerate(CANG_LONG_COMMUNES)]
+    write_workbook(inbox / "844_cang-long_2022_bổ sung.xlsx",
+                   {"Mã đơn vị": "844", "Kỳ báo cáo": "Năm 2022", "Ngày lập": "20/02/2023"},
+                   {"Giảm nghèo": [POVERTY_HEADER] + rows})
+    incremental = tmp_path / "incremental" / "emulation.duckdb"
+    incremental.parent.mkdir()
+    shutil.copy(sample_warehouse, incremental)
+    assert refresh(inbox, incremental) == 0
+    assert "1 files read, 99 unchanged files taken from the published warehouse" in capsys.readouterr().err
+    full = tmp_path / "full" / "emulation.duckdb"
+    assert refresh(inbox, full) == 0
+    assert "100 files read, 0 unchanged" in capsys.readouterr().err
+
+    con = duckdb.connect(str(incremental), read_only=True)
+    con.execute("ATTACH ? AS full_build (READ_ONLY)", [str(full)])
+    for table in ("mart_poverty", "mart_infrastructure", "mart_savings", "mart_report_submissions",
+                  "mart_report_issues", "mart_reporting_completeness"):
+        only_one_side = con.execute(f"""SELECT count(*) FROM (
+            (SELECT * FROM marts.{table} EXCEPT ALL SELECT * FROM full_build.marts.{table})
+            UNION ALL
+            (SELECT * FROM full_build.marts.{table} EXCEPT ALL SELECT * FROM marts.{table}))""").fetchone()[0]
+        assert only_one_side == 0, table
+    assert query(con, "SELECT poor_households FROM marts.mart_poverty WHERE unit_code = '844' AND year = 2022") \
+        == [(140,)]
+    con.close()
