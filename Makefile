@@ -16,8 +16,10 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
+# --compile-bytecode: Python compiles every module once here, not at every start (where PYTHONDONTWRITEBYTECODE
+# is set, as on some locked-down machines, it would otherwise compile Dagster and dbt at each refresh: ~2 s).
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	touch $@
 
 setup: $(VENV)/.synced  ## create .venv from uv.lock and prepare the dbt manifest
