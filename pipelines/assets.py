@@ -3,34 +3,34 @@
     raw/admin_units, raw/reporting_calendar, raw/savings_categories   (group ingest)
       -> raw/report_submissions, raw/report_issues, raw/*_rows        (group ingest)
       -> dbt staging -> intermediate -> marts (+ every dbt test as an asset check)
-      -> published_warehouse                                          (group publish)
+      -> published_warehouse (+ check no_overdue_reports)             (group publish)
+      -> published_parquet, postgres_marts                            (group publish)
 """
-
 
 import datetime as dt
 import importlib.metadata
 import os
-from contextlib import ExitStack
-from functools import cached_property
 import subprocess
 import sys
+from contextlib import ExitStack
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
 import duckdb
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetKey, AssetSpec,
-                     ConfigurableResource, InitResourceContext, MaterializeResult, MetadataValue, RetryPolicy, asset, asset_check,
-                     multi_asset)
+                     ConfigurableResource, InitResourceContext, MaterializeResult, MetadataValue, RetryPolicy,
+                     asset, asset_check, multi_asset)
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 from pydantic import PrivateAttr
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from .ingest import parse_inbox
+from .landing import REPORT_TABLES, land_reference, land_reports
 from .reports import VIETNAM
 from .serving import POSTGRES_URL_ENV, default_parquet_dir, export_parquet, publish_postgres
 from .state import fingerprint, published_state, reusable_files
 from .state import store as store_state
-from .landing import REPORT_TABLES, land_reference, land_reports
 from .warehouse import (BUILD_DB_ENV, DBT_PROJECT_DIR, WarehousePaths, default_inbox, default_reference,
                         default_warehouse)
 
