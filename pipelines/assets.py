@@ -31,8 +31,8 @@ from .reports import VIETNAM
 from .serving import POSTGRES_URL_ENV, default_parquet_dir, export_parquet, publish_postgres
 from .state import fingerprint, published_state, reusable_files
 from .state import store as store_state
-from .warehouse import (BUILD_DB_ENV, DBT_PROJECT_DIR, WarehousePaths, default_inbox, default_reference,
-                        default_warehouse)
+from .warehouse import (BUILD_DB_ENV, DBT_PROJECT_DIR, WarehousePaths, dbt_project_files, default_inbox,
+                        default_reference, default_warehouse)
 
 REFERENCE_TABLES = ("admin_units", "reporting_calendar", "savings_categories")
 OWNER = "team:data-engineering"
@@ -193,10 +193,7 @@ def dbt_executable() -> str:
 def ensure_manifest(project: DbtProject) -> Path:
     """Parse the dbt project when its manifest is missing or older than any project file (partial parse)."""
     manifest = project.manifest_path
-    sources = [p for p in DBT_PROJECT_DIR.rglob("*") if p.suffix in (".sql", ".yml", ".yaml", ".csv", ".md")
-               and "target" not in p.relative_to(DBT_PROJECT_DIR).parts
-               and "logs" not in p.relative_to(DBT_PROJECT_DIR).parts]
-    newest = max((p.stat().st_mtime for p in sources), default=0)
+    newest = max((p.stat().st_mtime for p in dbt_project_files()), default=0)
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         subprocess.run([dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
                         "--profiles-dir", str(DBT_PROJECT_DIR)], check=True, cwd=DBT_PROJECT_DIR,

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from .ingest import inbox_files, relative_name
-from .warehouse import DBT_PROJECT_DIR, PROJECT_ROOT
+from .warehouse import PROJECT_ROOT, dbt_project_files
 
 STATE_TABLE = "raw.refresh_state"
 
@@ -30,11 +30,7 @@ def _sha256(path: Path) -> str:
 
 
 def _code_files() -> list[Path]:
-    files = sorted((PROJECT_ROOT / "pipelines").glob("*.py"))
-    for folder in ("models", "macros", "tests"):
-        files += sorted((DBT_PROJECT_DIR / folder).rglob("*"))
-    files += [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    return [f for f in files if f.is_file()]
+    return sorted((PROJECT_ROOT / "pipelines").glob("*.py")) + dbt_project_files()
 
 
 def fingerprint(inbox: Path, reference_dir: Path, today: dt.date) -> dict:

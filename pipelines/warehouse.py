@@ -28,6 +28,14 @@ DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "emulation.duckdb"
 BUILD_DB_ENV = "EMULATION_BUILD_DB"
 
 
+def dbt_project_files() -> list[Path]:
+    """The files a dbt parse reads: the project and profile files, models, macros, tests, seeds."""
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in ("models", "macros", "tests", "seeds", "snapshots", "analyses"):
+        files += sorted(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file())
+    return [f for f in files if f.exists()]
+
+
 def default_inbox() -> Path:
     return Path(os.environ.get("EMULATION_INBOX") or DEFAULT_INBOX).resolve()
 
