@@ -234,6 +234,11 @@ ensure_manifest(DBT_PROJECT)
 def emulation_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build` (models, data tests, unit tests) in the build database, once per run."""
     paths = warehouse.paths()
+    if not paths.build_db.exists():
+        raise RuntimeError(
+            f"no build database at {paths.build_db}: the dbt models are built from the raw tables a refresh "
+            "lands first. Materialize the whole job `refresh_warehouse` (or run `emulation refresh`), not the "
+            "dbt assets alone.")
     if dbt.dbt_executable.endswith("dbt-child"):
         # dbt runs in the build directory and finds `emulation.duckdb` there (dbt_project/profiles.yml)
         os.environ[DBT_CWD_ENV] = str(paths.build_dir)

@@ -108,3 +108,16 @@ def test_overdue_reports_name_the_districts():
         ("poverty", "2023", "15/01/2024", "Huyện Càng Long, Huyện Cầu Kè")]
     assert overdue_reports(con, dt.date(2024, 1, 15)) == []
     assert len(overdue_reports(con, dt.date(2024, 5, 1))) == 2
+
+
+def test_dbt_assets_alone_ask_for_the_whole_job(tmp_path):
+    from dagster import materialize
+
+    from pipelines.assets import emulation_dbt_assets
+    from pipelines.definitions import resources
+
+    result = materialize([emulation_dbt_assets], resources=resources(warehouse=str(tmp_path / "emulation.duckdb")),
+                         raise_on_error=False)
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "Materialize the whole job `refresh_warehouse`" in failure.step_failure_data.error.cause.message
