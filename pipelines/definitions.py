@@ -79,7 +79,9 @@ def resources(inbox: str = "", warehouse: str = "", reference: str = "", wait_se
     return {
         "warehouse": location,
         "refresh_lock": RefreshLockResource(warehouse=location, wait_seconds=wait_seconds),
-        "dbt": LocalDbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable()),
+        # no run_results.json / manifest.json per refresh: Dagster reads dbt's event stream, not its artifacts
+        "dbt": LocalDbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable(),
+                                   global_config_flags=["--no-write-json"]),
     }
 
 
