@@ -74,37 +74,16 @@ VIETNAM = dt.timezone(dt.timedelta(hours=7))
 POVERTY_DUE = dt.date(YEAR + 1, 1, 15)
 SAVINGS_DUE = dt.date(YEAR + 1, 1, 31)
 
-# Same labels, layout and categories as seeds/make_sample.py (the spec's canonical labels).
-POVERTY_HEADER = [
-    "STT", "Xã, phường, thị trấn", "Mã xã", "Tổng số hộ", "Số hộ nghèo", "Số hộ cận nghèo",
-    "Số hộ DTTS", "Số hộ nghèo DTTS", "Số hộ cận nghèo DTTS",
-]
-INFRA_HEADER = [
-    "STT", "Xã, phường, thị trấn", "Mã xã", "Đường GTNT xây mới, nâng cấp (km)",
-    "Tuyến đường xanh - sạch - đẹp (km)", "Thắp sáng đường quê (km)", "Vốn đầu tư (triệu đồng)",
-    "Nhân dân đóng góp (triệu đồng)", "Đạt chuẩn NTM", "Đạt chuẩn NTM nâng cao",
-    "Đạt chuẩn NTM kiểu mẫu", "Sản phẩm OCOP (lũy kế)",
-]
-SAVINGS_HEADER = [
-    "STT", "Nội dung", "Dự toán (triệu đồng)", "Kế hoạch tiết kiệm (triệu đồng)",
-    "Thực hiện tiết kiệm (triệu đồng)",
-]
-SAVINGS_CATEGORIES = [
-    # label, budget share range, planned savings rate range (of the category budget)
-    ("Chi thường xuyên", (0.56, 0.64), (0.030, 0.060)),
-    ("Chi đầu tư công", (0.26, 0.33), (0.020, 0.045)),
-    ("Mua sắm tài sản công", (0.030, 0.050), (0.040, 0.080)),
-    ("Hội nghị, hội thảo, công tác phí", (0.010, 0.020), (0.050, 0.080)),
-    ("Nội dung khác", (0.020, 0.045), (0.020, 0.050)),
-]
+# Same labels, layout and categories as the embedded sample (the spec's canonical labels).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "seeds"))
+from make_sample import (FOOTER_LABELS, INFRA_HEADER, POVERTY_HEADER, SAVINGS_CATEGORIES,  # noqa: E402
+                         SAVINGS_HEADER, TOTAL_LABEL)
+
 PREPARERS = [
     "Nguyễn Thị Thu Hà", "Trần Văn Phúc", "Lê Minh Tâm", "Phạm Quốc Bảo", "Huỳnh Thị Mỹ Linh",
     "Võ Thanh Tùng", "Dương Thị Kim Loan", "Nguyễn Hoàng Nam", "Trương Thị Bích Ngọc", "Đặng Văn Hiếu",
     "Lý Thị Hồng Nhung", "Châu Văn Thành", "Hoàng Văn Đức", "Bùi Thị Lan", "Đỗ Minh Khoa",
 ]
-TOTAL_LABEL = "Tổng cộng"
-FOOTER_LABELS = ("Người lập biểu", "Thủ trưởng đơn vị")
-
 TOTAL_KEYS = ("total_households", "poor_households", "near_poor_households", "em_households",
               "em_poor_households", "em_near_poor_households", "ntm_communes_q4", "ntm_advanced_communes_q4",
               "ntm_model_communes_q4", "ocop_products_q4", "investment_vnd", "people_contribution_vnd",

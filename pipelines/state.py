@@ -16,17 +16,10 @@ from pathlib import Path
 import duckdb
 
 from .ingest import inbox_files, relative_name
+from .reports import file_sha256
 from .warehouse import PROJECT_ROOT, dbt_project_files
 
 STATE_TABLE = "raw.refresh_state"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _code_files() -> list[Path]:
@@ -36,9 +29,9 @@ def _code_files() -> list[Path]:
 def fingerprint(inbox: Path, reference_dir: Path, today: dt.date) -> dict:
     """Everything a refresh's result depends on, as a JSON-able dict."""
     return {
-        "inbox": {relative_name(p, inbox): _sha256(p) for p in inbox_files(inbox)},
-        "reference": {p.name: _sha256(p) for p in sorted(reference_dir.glob("*.csv"))},
-        "code": hashlib.sha256(b"".join(_sha256(p).encode() for p in _code_files())).hexdigest(),
+        "inbox": {relative_name(p, inbox): file_sha256(p) for p in inbox_files(inbox)},
+        "reference": {p.name: file_sha256(p) for p in sorted(reference_dir.glob("*.csv"))},
+        "code": hashlib.sha256(b"".join(file_sha256(p).encode() for p in _code_files())).hexdigest(),
         "today": today.isoformat(),
     }
 

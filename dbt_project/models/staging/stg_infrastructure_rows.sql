@@ -6,15 +6,7 @@ with source as (
 )
 
 select
-    report_id,
-    file_name,
-    sheet,
-    cast(row_number as integer)         as row_number,
-    sha256,
-    cast(received_at as timestamp)      as received_at,
-    district_code,
-    period,
-    cast(year as integer)               as year,
+    {{ report_lineage() }},
     cast(quarter as integer)                 as quarter,
     commune_code,
     commune_name,
