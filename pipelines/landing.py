@@ -95,7 +95,9 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
                   schema: dict[str, pl.DataType] | None = None) -> int:
     """Create or replace raw.<table> with exactly these typed columns and rows."""
     schema = schema or dict(frame.schema)
-    columns = ", ".join(f'"{name}" {_duck_type(dtype)}' for name, dtype in schema.items())
+    # column names come from this module's schemas or the reference CSVs' headers, never from a report;
+    # quoted all the same
+    columns = ", ".join(f'"{name.replace(chr(34), chr(34) * 2)}" {_duck_type(dtype)}' for name, dtype in schema.items())
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute(f"CREATE OR REPLACE TABLE raw.{table} ({columns})")
     if frame.height:
