@@ -587,6 +587,24 @@ def main(argv: list[str] | None = None) -> int:
             results["sql_floor_s"] = None
             results["sql_floor_detail"] = {"error": f"{type(err).__name__}: {err}"}
 
+    # -- 4b. informational: a bare dbt build on the national data, and the floor with start-up included
+    if ok and "sql_floor" not in skip:
+        national_dir = workdir / "dbt_floor_national"
+        national_dir.mkdir(parents=True, exist_ok=True)
+        national_db = national_dir / "emulation.duckdb"
+        shutil.copyfile(warehouse, national_db)
+        project = repo / "dbt_project"
+        common = ["--project-dir", str(project), "--profiles-dir", str(project),
+                  "--target-path", str(national_dir / "target"), "--log-path", str(national_dir / "logs")]
+        env = runner.env(EMULATION_BUILD_DB=str(national_db))
+        runner.run("dbt-parse-untimed", [runner.dbt, "parse", *common], env=env, cwd=project)
+        bare_national = runner.run("dbt-build-national", [runner.dbt, "build", *common], env=env, cwd=project)
+        if bare_national["rc"] == 0:
+            results["dbt_floor_national_s"] = bare_national["seconds"]
+            startup_floor = imp["seconds"] + (results.get("parse_floor_s") or 0) + bare_national["seconds"]
+            results["startup_floor_s"] = startup_floor
+            results["cold_vs_startup_floor"] = ratio(results.get("cold_s"), startup_floor)
+
     # -- 5. no-op and one corrected file
     if ok and "noop" not in skip:
         noop = runner.refresh("refresh-full-noop", inbox, warehouse, full.reference)
@@ -665,7 +683,7 @@ def main(argv: list[str] | None = None) -> int:
     results["bench_s"] = time.perf_counter() - bench_started
     results["steps"] = runner.steps
     measured = [v for k, v in runner.steps.items()
-                if k not in ("warm-up", "dbt-parse-untimed", "import-floor", "dbt-version")]
+                if k not in ("warm-up", "dbt-parse-untimed", "import-floor", "dbt-version", "dbt-build-national")]
     wall = sum(v["seconds"] for v in measured)
     results["background_load"] = {
         "other_cpu_s": round(sum(v["other_cpu_s"] for v in measured), 1),
@@ -705,6 +723,10 @@ def report(r: dict) -> str:
              f"{'one_file_s':<22}{fmt(r.get('one_file_s')):>10}   after one corrected workbook",
              f"{'sample_s':<22}{fmt(r.get('sample_s')):>10}   embedded sample, fresh warehouse",
              f"{'dbt_floor_s':<22}{fmt(r.get('dbt_floor_s')):>10}   bare dbt build on the sample's data",
+             f"{'dbt_floor_national_s':<22}{fmt(r.get('dbt_floor_national_s')):>10}   bare dbt build on the national "
+             f"data (informational)",
+             f"{'cold_vs_startup_floor':<22}{fmt(r.get('cold_vs_startup_floor')):>10}   informational: cold / (import "
+             f"floor + parse floor + national dbt floor)",
              f"{'peak_rss_mb':<22}{fmt(r.get('peak_rss_mb'), 0):>10}   cold refresh, process tree (PSS "
              f"{fmt(r.get('peak_pss_mb'), 0)})",
              "",
