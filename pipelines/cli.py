@@ -1,4 +1,5 @@
-"""The `emulation` command: refresh the warehouse, show what is in it.
+"""The `emulation` command: `refresh` the warehouse, `summary` of what it holds, `docs` (the data dictionary),
+`template` (a blank report workbook for a district), `rules` (the rule catalogue).
 
 Exit codes of `emulation refresh`: 0 the warehouse was published (some reports may have been rejected: they
 are listed); 1 it could not be published (the previously published warehouse is untouched); 2 another refresh
@@ -22,7 +23,9 @@ def _progress_logger():
     from dagster import logger
 
     class Progress(logging.Handler):
-        started: dict[str, float] = {}
+        def __init__(self) -> None:
+            super().__init__()
+            self.started: dict[str, float] = {}  # step -> when it started
 
         def emit(self, record: logging.LogRecord) -> None:
             meta = getattr(record, "dagster_meta", None) or {}
