@@ -208,7 +208,8 @@ def _signed(value, fmt: str = ",") -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="emulation", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="emulation", description="Warehouse of provincial emulation indicators "
+                                     "built from district reports (see README.md).")
     commands = parser.add_subparsers(dest="command", required=True)
     p_refresh = commands.add_parser("refresh", help="ingest the inbox, build every model, run the checks, publish")
     p_refresh.add_argument("--inbox", type=Path, help="folder of district reports (default: EMULATION_INBOX "
