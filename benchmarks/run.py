@@ -356,6 +356,22 @@ def sql_floor(runner: Runner, published: Path) -> dict:
 
 # ---------------------------------------------------------------------------------------------- checks
 
+def bare_dbt_build(runner: "Runner", repo: Path, published: Path, floor_dir: Path, name: str,
+                   measure_memory: bool = False) -> tuple[dict, dict]:
+    """A bare `dbt build` of the project on a copy of `published`, its target warmed by an untimed parse.
+    Returns the timed step and the environment it ran with."""
+    floor_dir.mkdir(parents=True, exist_ok=True)
+    db = floor_dir / "emulation.duckdb"
+    shutil.copyfile(published, db)
+    project = repo / "dbt_project"
+    common = ["--project-dir", str(project), "--profiles-dir", str(project),
+              "--target-path", str(floor_dir / "target"), "--log-path", str(floor_dir / "logs")]
+    env = runner.env(EMULATION_BUILD_DB=str(db))
+    runner.run("dbt-parse-untimed", [runner.dbt, "parse", *common], env=env, cwd=project)
+    step = runner.run(name, [runner.dbt, "build", *common], env=env, cwd=project, measure_memory=measure_memory)
+    return step, env
+
+
 def mart_totals(published: Path, year: int) -> dict[str, int]:
     import duckdb
 
@@ -589,16 +605,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # -- 4b. informational: a bare dbt build on the national data, and the floor with start-up included
     if ok and "sql_floor" not in skip:
-        national_dir = workdir / "dbt_floor_national"
-        national_dir.mkdir(parents=True, exist_ok=True)
-        national_db = national_dir / "emulation.duckdb"
-        shutil.copyfile(warehouse, national_db)
-        project = repo / "dbt_project"
-        common = ["--project-dir", str(project), "--profiles-dir", str(project),
-                  "--target-path", str(national_dir / "target"), "--log-path", str(national_dir / "logs")]
-        env = runner.env(EMULATION_BUILD_DB=str(national_db))
-        runner.run("dbt-parse-untimed", [runner.dbt, "parse", *common], env=env, cwd=project)
-        bare_national = runner.run("dbt-build-national", [runner.dbt, "build", *common], env=env, cwd=project)
+        bare_national, _ = bare_dbt_build(runner, repo, warehouse, workdir / "dbt_floor_national",
+                                             "dbt-build-national")
         if bare_national["rc"] == 0:
             results["dbt_floor_national_s"] = bare_national["seconds"]
             startup_floor = imp["seconds"] + (results.get("parse_floor_s") or 0) + bare_national["seconds"]
@@ -651,15 +659,8 @@ def main(argv: list[str] | None = None) -> int:
         ok = ok and sample["rc"] == 0
     if sample["rc"] == 0:
         floor_dir = workdir / "dbt_floor"
-        floor_dir.mkdir(parents=True, exist_ok=True)
-        db = floor_dir / "emulation.duckdb"
-        shutil.copyfile(sample_wh, db)
+        bare, env = bare_dbt_build(runner, repo, sample_wh, floor_dir, "dbt-build", measure_memory=True)
         project = repo / "dbt_project"
-        common = ["--project-dir", str(project), "--profiles-dir", str(project),
-                  "--target-path", str(floor_dir / "target"), "--log-path", str(floor_dir / "logs")]
-        env = runner.env(EMULATION_BUILD_DB=str(db))
-        runner.run("dbt-parse-untimed", [runner.dbt, "parse", *common], env=env, cwd=project)
-        bare = runner.run("dbt-build", [runner.dbt, "build", *common], env=env, cwd=project, measure_memory=True)
         results["dbt_floor_s"] = bare["seconds"] if bare["rc"] == 0 else None
         # the same without the partial-parse state (what a refresh into a fresh warehouse directory pays)
         fresh = runner.run("dbt-build-fresh-target",
