@@ -127,7 +127,8 @@ def district_reports(context: AssetExecutionContext, warehouse: WarehouseResourc
         with duckdb.connect(str(paths.published), read_only=True) as con:
             reuse -= {name for (name,) in con.execute(
                 "SELECT DISTINCT file_name FROM raw.report_issues WHERE rule = 'period_in_future'").fetchall()}
-    reports = parse_inbox(inbox, warehouse.reference_dir(), only=set(built_from["inbox"]) - reuse)
+    reports = parse_inbox(inbox, warehouse.reference_dir(), only=set(built_from["inbox"]) - reuse,
+                          hashes=built_from["inbox"])
     counts = land_reports(paths.build_db, reports, paths.published if reuse else None, reuse)
     with duckdb.connect(str(paths.build_db)) as con:
         store_state(con, built_from)

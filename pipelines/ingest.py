@@ -31,16 +31,21 @@ def relative_name(path: Path, inbox: Path) -> str:
     return path.relative_to(inbox).as_posix()
 
 
-def _parse_one(args: tuple[str, str, str]) -> list[ParsedReport]:
-    path, name, reference_dir = args
-    return parse_file(Path(path), name, load_reference(Path(reference_dir)))
+def _parse_one(args: tuple[str, str, str, str | None]) -> list[ParsedReport]:
+    path, name, reference_dir, sha256 = args
+    return parse_file(Path(path), name, load_reference(Path(reference_dir)), sha256=sha256)
 
 
-def parse_inbox(inbox: Path, reference_dir: Path, workers: int | None = None,
-                only: set[str] | None = None) -> list[ParsedReport]:
-    """Every report of every file in the inbox (or of the files named in `only`), in file-name order."""
+def parse_inbox(inbox: Path, reference_dir: Path, workers: int | None = None, only: set[str] | None = None,
+                hashes: dict[str, str] | None = None) -> list[ParsedReport]:
+    """Every report of every file in the inbox (or of the files named in `only`), in file-name order.
+
+    `hashes` (file name -> sha256, as a refresh fingerprint already has them) spares hashing the files again.
+    """
     files = inbox_files(inbox)
-    jobs = [(str(p), relative_name(p, inbox), str(reference_dir)) for p in files]
+    hashes = hashes or {}
+    jobs = [(str(p), name, str(reference_dir), hashes.get(name))
+            for p, name in ((p, relative_name(p, inbox)) for p in files)]
     if only is not None:
         jobs = [job for job in jobs if job[1] in only]
     workers = workers or os.cpu_count() or 1
