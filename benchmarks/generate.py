@@ -38,7 +38,6 @@ import argparse
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import math
 import multiprocessing
@@ -49,7 +48,6 @@ import shutil
 import sys
 import time
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,13 +60,11 @@ ROOT = HERE.parent
 SEED_REFERENCE = ROOT / "seeds" / "reference"
 DEFAULT_CACHE = HERE / ".cache"
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: workbooks saved with the sample's deterministic_bytes
 SEED = 20231231
 YEAR = 2023
 QUARTERS = (1, 2, 3, 4)
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-FIXED_TS = dt.datetime(2024, 1, 1, 0, 0, 0)
-ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 POVERTY_DUE = dt.date(YEAR + 1, 1, 15)
@@ -77,7 +73,7 @@ SAVINGS_DUE = dt.date(YEAR + 1, 1, 31)
 # Same labels, layout and categories as the embedded sample (the spec's canonical labels).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "seeds"))
 from make_sample import (FOOTER_LABELS, INFRA_HEADER, POVERTY_HEADER, SAVINGS_CATEGORIES,  # noqa: E402
-                         SAVINGS_HEADER, TOTAL_LABEL)
+                         SAVINGS_HEADER, TOTAL_LABEL, deterministic_bytes)
 
 PREPARERS = [
     "Nguyễn Thị Thu Hà", "Trần Văn Phúc", "Lê Minh Tâm", "Phạm Quốc Bảo", "Huỳnh Thị Mỹ Linh",
@@ -334,8 +330,6 @@ def district_totals(data: dict) -> dict[str, int]:
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
 CENTER = Alignment(horizontal="center")
-_MODIFIED_RE = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
-_CREATED_RE = re.compile(rb"<dcterms:created([^>]*)>[^<]*</dcterms:created>")
 
 
 class _Book:
@@ -387,26 +381,9 @@ class _Book:
 
     def save(self, path: Path, made: dt.date) -> None:
         """Bytes that depend only on the content (fixed timestamps), mtime = the report date 16:00 (VN)."""
-        buf = io.BytesIO()
-        self.wb.properties.created = FIXED_TS
-        self.wb.save(buf)
-        stamp = FIXED_TS.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-        out = io.BytesIO()
-        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
-                zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-            for name in src.namelist():
-                data = src.read(name)
-                if name == "docProps/core.xml":
-                    data = _MODIFIED_RE.sub(rb"<dcterms:modified\1>" + stamp + rb"</dcterms:modified>", data)
-                    data = _CREATED_RE.sub(rb"<dcterms:created\1>" + stamp + rb"</dcterms:created>", data)
-                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 3
-                info.external_attr = 0o644 << 16
-                dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(out.getvalue())
+        tmp.write_bytes(deterministic_bytes(self.wb))
         stamp_time = dt.datetime.combine(made, dt.time(16, 0), VIETNAM).timestamp()
         os.utime(tmp, (stamp_time, stamp_time))
         os.replace(tmp, path)

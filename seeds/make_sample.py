@@ -591,8 +591,8 @@ _MODIFIED_RE = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
 _CREATED_RE = re.compile(rb"<dcterms:created([^>]*)>[^<]*</dcterms:created>")
 
 
-def save_deterministic(wb: Workbook, path: Path) -> None:
-    """Save ``wb`` so that the bytes depend only on its content."""
+def deterministic_bytes(wb: Workbook) -> bytes:
+    """The .xlsx bytes of ``wb``, depending only on its content (fixed timestamps, member order and dates)."""
     wb.properties.created = FIXED_TS
     wb.properties.modified = FIXED_TS
     wb.properties.lastModifiedBy = None
@@ -612,7 +612,12 @@ def save_deterministic(wb: Workbook, path: Path) -> None:
             info.create_system = 3
             info.external_attr = 0o644 << 16
             dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    path.write_bytes(out.getvalue())
+    return out.getvalue()
+
+
+def save_deterministic(wb: Workbook, path: Path) -> None:
+    """Save ``wb`` so that the bytes depend only on its content."""
+    path.write_bytes(deterministic_bytes(wb))
 
 
 def new_workbook(author: str) -> Workbook:
