@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -37,8 +38,21 @@ def sample_db(sample_warehouse):
     con.close()
 
 
+@contextmanager
+def refreshed(inbox: Path, published: Path):
+    """Refresh `inbox` into `published` (it must publish) and give a read-only connection to the result."""
+    from pipelines.cli import refresh
+
+    assert refresh(inbox, published) == 0
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
 def query(con, sql: str, params=None) -> list[tuple]:
     return con.execute(sql, params or []).fetchall()
 
 
-__all__ = ["PROJECT_ROOT", "query"]
+__all__ = ["PROJECT_ROOT", "query", "refreshed"]

@@ -3,13 +3,11 @@ overdue-report check naming the districts."""
 
 import shutil
 
-import duckdb
 import openpyxl
 import pytest
 
-from conftest import SAMPLE_INBOX, query
+from conftest import SAMPLE_INBOX, query, refreshed
 from pipelines.assets import overdue_reports
-from pipelines.cli import refresh
 
 
 def _set_report_date(path, text):
@@ -29,11 +27,8 @@ def partial(tmp_path_factory):
     shutil.copytree(SAMPLE_INBOX, inbox)
     (inbox / "845_cau-ke_2023.xlsx").unlink()
     _set_report_date(inbox / "846_tieu-can_2023-Q4.xlsx", "25/01/2024")  # due 10/01/2024
-    published = root / "emulation.duckdb"
-    assert refresh(inbox, published) == 0
-    con = duckdb.connect(str(published), read_only=True)
-    yield con
-    con.close()
+    with refreshed(inbox, root / "emulation.duckdb") as con:
+        yield con
 
 
 def test_each_expected_report_is_on_time_late_or_missing(partial):

@@ -15,7 +15,7 @@ import pytest
 from conftest import SAMPLE_INBOX, query
 from pipelines.cli import EXIT_BUSY, refresh
 from pipelines.warehouse import WarehousePaths
-from workbooks import POVERTY_HEADER, write_workbook
+from workbooks import write_cang_long_correction
 
 EMULATION = str(Path(sys.executable).with_name("emulation"))
 POOR_844_2022 = "SELECT poor_households FROM marts.mart_poverty WHERE unit_code = '844' AND year = 2022"
@@ -52,11 +52,7 @@ def corrected_inbox(tmp_path) -> Path:
     """The sample with Càng Long's 2022 poverty report corrected (10 poor households per commune)."""
     inbox = tmp_path / "inbox"
     shutil.copytree(SAMPLE_INBOX, inbox)
-    communes = ["29266", "29269", "29272", "29275", "29278", "29281", "29284", "29287", "29290", "29293",
-                "29296", "29299", "29302", "29305"]
-    write_workbook(inbox / "844_cang-long_2022_v2.xlsx",
-                   {"Mã đơn vị": "844", "Kỳ báo cáo": "Năm 2022", "Ngày lập": "20/02/2023"},
-                   {"Giảm nghèo": [POVERTY_HEADER] + [[i, "", c, 3000, 10, 20] for i, c in enumerate(communes)]})
+    write_cang_long_correction(inbox)
     return inbox
 
 

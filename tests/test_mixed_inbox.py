@@ -5,11 +5,9 @@ row and message."""
 import os
 import shutil
 
-import duckdb
 import pytest
 
-from conftest import REFERENCE, SAMPLE_INBOX, query
-from pipelines.cli import refresh
+from conftest import REFERENCE, SAMPLE_INBOX, query, refreshed
 from pipelines.reference import load_reference
 from pipelines.reports import parse_file
 from test_corpus import INVALID, RECEIVED
@@ -26,11 +24,8 @@ def mixed_inbox(tmp_path_factory):
         for path in (inbox / folder).iterdir():
             os.utime(path, (RECEIVED, RECEIVED))
     (inbox / "hostile" / "link-outside.xlsx").symlink_to("/etc/passwd")
-    published = root / "emulation.duckdb"
-    assert refresh(inbox, published) == 0
-    con = duckdb.connect(str(published), read_only=True)
-    yield inbox, con
-    con.close()
+    with refreshed(inbox, root / "emulation.duckdb") as con:
+        yield inbox, con
 
 
 def test_every_invalid_file_is_rejected_with_its_rule_row_and_message(mixed_inbox):

@@ -6,13 +6,11 @@ import shutil
 import duckdb
 import pytest
 
-from conftest import REFERENCE, SAMPLE_INBOX, query
+from conftest import REFERENCE, SAMPLE_INBOX, query, refreshed
 from pipelines.cli import EXIT_BUSY, EXIT_FAILED, EXIT_USAGE, refresh
 from pipelines.warehouse import WarehousePaths
-from workbooks import POVERTY_HEADER, write_workbook
+from workbooks import POVERTY_HEADER, write_cang_long_correction, write_workbook
 
-CANG_LONG_COMMUNES = ["29266", "29269", "29272", "29275", "29278", "29281", "29284", "29287", "29290", "29293",
-                      "29296", "29299", "29302", "29305"]
 
 
 @pytest.fixture(scope="module")
@@ -23,20 +21,13 @@ def mixed(tmp_path_factory):
     inbox = root / "inbox"
     shutil.copytree(SAMPLE_INBOX, inbox)
     (inbox / "ghi chú của huyện.xlsx").write_text("not a workbook")
-    # Càng Long corrects 2022: 10 poor households in every commune, made later than the original
-    rows = [[i + 1, "", code, 3000, 10, 20] for i, code in enumerate(CANG_LONG_COMMUNES)]
-    write_workbook(inbox / "844_cang-long_2022_bổ sung.xlsx",
-                   {"Mã đơn vị": "844", "Kỳ báo cáo": "Năm 2022", "Ngày lập": "20/02/2023"},
-                   {"Giảm nghèo": [POVERTY_HEADER] + rows})
+    write_cang_long_correction(inbox)  # Càng Long corrects 2022, later than the original
     shutil.copy(inbox / "845_cau-ke_2022.xlsx", inbox / "845 cau ke 2022 (copy).xlsx")
     write_workbook(inbox / "846_tieu-can_2022_sua.xlsx",
                    {"Mã đơn vị": "846", "Kỳ báo cáo": "Năm 2022", "Ngày lập": "01/03/2023"},
                    {"Giảm nghèo": [POVERTY_HEADER, [1, "Tiểu Cần", None, 100, 500, 1]]})
-    path = root / "emulation.duckdb"
-    assert refresh(inbox, path) == 0
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
+    with refreshed(inbox, root / "emulation.duckdb") as con:
+        yield con
 
 
 def test_rejected_file_is_listed_and_others_go_on(mixed):
@@ -151,10 +142,7 @@ def test_unchanged_files_are_not_read_again_and_the_result_equals_a_full_rebuild
                                                                                   capsys):
     inbox = tmp_path / "inbox"
     shutil.copytree(SAMPLE_INBOX, inbox)  # same names, content and modification times as the sample
-    rows = [[i + 1, "", code, 3000, 10, 20] for i, code in enumerate(CANG_LONG_COMMUNES)]
-    write_workbook(inbox / "844_cang-long_2022_bổ sung.xlsx",
-                   {"Mã đơn vị": "844", "Kỳ báo cáo": "Năm 2022", "Ngày lập": "20/02/2023"},
-                   {"Giảm nghèo": [POVERTY_HEADER] + rows})
+    write_cang_long_correction(inbox)
     incremental = tmp_path / "incremental" / "emulation.duckdb"
     incremental.parent.mkdir()
     shutil.copy(sample_warehouse, incremental)

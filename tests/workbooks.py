@@ -44,3 +44,17 @@ def corpus_module():
         sys.modules["make_corpus"] = module
         spec.loader.exec_module(module)
     return sys.modules["make_corpus"]
+
+
+CANG_LONG_COMMUNES = ["29266", "29269", "29272", "29275", "29278", "29281", "29284", "29287", "29290", "29293",
+                      "29296", "29299", "29302", "29305"]
+CANG_LONG_CORRECTION = "844_cang-long_2022_bổ sung.xlsx"
+
+
+def write_cang_long_correction(inbox: Path) -> Path:
+    """Càng Long resubmits 2022 poverty, made later than the sample's: 3,000 households and 10 poor households
+    in every commune (140 poor in all)."""
+    rows = [[i + 1, "", code, 3000, 10, 20] for i, code in enumerate(CANG_LONG_COMMUNES)]
+    return write_workbook(inbox / CANG_LONG_CORRECTION,
+                          {"Mã đơn vị": "844", "Kỳ báo cáo": "Năm 2022", "Ngày lập": "20/02/2023"},
+                          {"Giảm nghèo": [POVERTY_HEADER] + rows})
