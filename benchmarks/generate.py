@@ -73,7 +73,7 @@ SAVINGS_DUE = dt.date(YEAR + 1, 1, 31)
 # Same labels, layout and categories as the embedded sample (the spec's canonical labels).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "seeds"))
 from make_sample import (FOOTER_LABELS, INFRA_HEADER, POVERTY_HEADER, SAVINGS_CATEGORIES,  # noqa: E402
-                         SAVINGS_HEADER, TOTAL_LABEL, deterministic_bytes)
+                         SAVINGS_HEADER, TOTAL_LABEL, deterministic_bytes, savings_rows)
 
 PREPARERS = [
     "Nguyễn Thị Thu Hà", "Trần Văn Phúc", "Lê Minh Tâm", "Phạm Quốc Bảo", "Huỳnh Thị Mỹ Linh",
@@ -263,14 +263,7 @@ def district_data(district: District, *, correction: bool = False) -> dict:
     # --- savings (tenths of triệu đồng) ---------------------------------------------------------
     hh = sum(p["total"] for p in poverty)
     budget = min(2_500_000.0, max(250_000.0, hh * rng.uniform(6.0, 12.0)))
-    shares = [rng.uniform(*s) for _, s, _ in SAVINGS_CATEGORIES]
-    ssum = sum(shares)
-    savings = []
-    for (label, _, rate), share in zip(SAVINGS_CATEGORIES, shares):
-        b = int(round(budget * share / ssum * 10))
-        plan = int(round(b * rng.uniform(*rate)))
-        ach = int(round(plan * rng.uniform(0.86, 1.14)))
-        savings.append({"label": label, "budget_t": b, "plan_t": plan, "ach_t": ach})
+    savings = savings_rows(rng, budget)
 
     # --- headers ---------------------------------------------------------------------------------
     preparers = rng.sample(PREPARERS, 2)

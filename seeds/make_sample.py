@@ -426,15 +426,7 @@ def make_savings(rng: random.Random, districts: dict) -> dict[tuple, list[dict]]
             if year != YEARS[0]:
                 budget *= rng.uniform(1.02, 1.08)
             budget = min(max(budget, 360_000.0), 880_000.0)
-            shares = [rng.uniform(*s) for _, s, _ in SAVINGS_CATEGORIES]
-            ssum = sum(shares)
-            rows = []
-            for (label, _, rate), share in zip(SAVINGS_CATEGORIES, shares):
-                b = int(round(budget * share / ssum * 10))
-                plan = int(round(b * rng.uniform(*rate)))
-                ach = int(round(plan * rng.uniform(0.86, 1.14)))
-                rows.append({"label": label, "budget_t": b, "plan_t": plan, "ach_t": ach})
-            result[(d, year)] = rows
+            result[(d, year)] = savings_rows(rng, budget)
     return result
 
 
@@ -591,6 +583,20 @@ _MODIFIED_RE = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
 _CREATED_RE = re.compile(rb"<dcterms:created([^>]*)>[^<]*</dcterms:created>")
 
 
+def savings_rows(rng: random.Random, budget: float) -> list[dict]:
+    """One row per savings category of a district budget (triệu đồng): budget, planned and achieved savings, in
+    tenths of triệu đồng so that they have at most one decimal."""
+    shares = [rng.uniform(*s) for _, s, _ in SAVINGS_CATEGORIES]
+    ssum = sum(shares)
+    rows = []
+    for (label, _, rate), share in zip(SAVINGS_CATEGORIES, shares):
+        b = int(round(budget * share / ssum * 10))
+        plan = int(round(b * rng.uniform(*rate)))
+        ach = int(round(plan * rng.uniform(0.86, 1.14)))
+        rows.append({"label": label, "budget_t": b, "plan_t": plan, "ach_t": ach})
+    return rows
+
+
 def deterministic_bytes(wb: Workbook) -> bytes:
     """The .xlsx bytes of ``wb``, depending only on its content (fixed timestamps, member order and dates)."""
     wb.properties.created = FIXED_TS
@@ -599,14 +605,22 @@ def deterministic_bytes(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)  # openpyxl stamps `modified` with the current time: fixed below
     stamp = FIXED_TS.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src:
         for name in src.namelist():
             data = src.read(name)
             if name == "docProps/core.xml":
                 data = _MODIFIED_RE.sub(rb"<dcterms:modified\1>" + stamp + rb"</dcterms:modified>", data)
                 data = _CREATED_RE.sub(rb"<dcterms:created\1>" + stamp + rb"</dcterms:created>", data)
+            members[name] = data
+    return zip_bytes(members)
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """A zip of these members, in this order, with fixed dates and attributes: the same bytes every time."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in members.items():
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3

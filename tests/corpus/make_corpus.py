@@ -29,6 +29,7 @@ import io
 import re
 import shutil
 import struct
+import sys
 import unicodedata
 import zipfile
 import zlib
@@ -37,25 +38,20 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+# the sample's canonical headers and its deterministic zip writer
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "seeds"))
+from make_sample import INFRA_HEADER, POVERTY_HEADER, SAVINGS_HEADER, zip_bytes  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 ADMIN_UNITS = ROOT / "seeds" / "reference" / "admin_units.csv"
 VALID, INVALID, HOSTILE = HERE / "valid", HERE / "invalid", HERE / "hostile"
 
 FIXED_TS = dt.datetime(2024, 1, 1, 0, 0, 0)
-ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 YEAR_DATE = "02/01/2023"  # Ngày lập of the 2022 reports (due 15/01/2023 and 31/01/2023)
 QUARTER_DATE = "02/10/2023"  # Ngày lập of the Q3/2023 reports (due 10/10/2023)
 PREPARED_BY = "Nguyễn Thị Lan"
 
-POVERTY_HEADER = ["STT", "Xã, phường, thị trấn", "Mã xã", "Tổng số hộ", "Số hộ nghèo", "Số hộ cận nghèo",
-                  "Số hộ DTTS", "Số hộ nghèo DTTS", "Số hộ cận nghèo DTTS"]
-INFRA_HEADER = ["STT", "Xã, phường, thị trấn", "Mã xã", "Đường GTNT xây mới, nâng cấp (km)",
-                "Tuyến đường xanh - sạch - đẹp (km)", "Thắp sáng đường quê (km)", "Vốn đầu tư (triệu đồng)",
-                "Nhân dân đóng góp (triệu đồng)", "Đạt chuẩn NTM", "Đạt chuẩn NTM nâng cao", "Đạt chuẩn NTM kiểu mẫu",
-                "Sản phẩm OCOP (lũy kế)"]
-SAVINGS_HEADER = ["STT", "Nội dung", "Dự toán (triệu đồng)", "Kế hoạch tiết kiệm (triệu đồng)",
-                  "Thực hiện tiết kiệm (triệu đồng)"]
 # label, budget, planned, achieved (million VND)
 SAVINGS_ROWS = [("Chi thường xuyên", 250000, 12500, 13100.5), ("Đầu tư công", 150000, 4500, 4200),
                 ("Mua sắm tài sản công", 30000, 1500, 1620.25), ("Hội nghị, hội thảo, công tác phí", 8000, 800, 910),
@@ -244,18 +240,6 @@ def _write_cached_values(xml: bytes, cached: dict[str, object]) -> bytes:
         xml, n = pattern.subn(replacement, xml)
         assert n == 1, f"formula cell {ref} not found"
     return xml
-
-
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
 
 
 def book(*sheets: Sheet) -> bytes:
