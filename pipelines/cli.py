@@ -76,7 +76,8 @@ def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None =
         from .reports import VIETNAM
         from .state import fingerprint, published_state
 
-        if published_state(published) == fingerprint(inbox, reference, dt.datetime.now(VIETNAM).date()):
+        built_from = published_state(published)  # None for a new warehouse: nothing to hash against
+        if built_from is not None and built_from == fingerprint(inbox, reference, dt.datetime.now(VIETNAM).date()):
             print(f"Nothing changed since the last refresh: {published} is up to date "
                   "(use --force to rebuild anyway).", file=sys.stderr)
             print(summary(published, time.monotonic() - started))
