@@ -6,6 +6,7 @@
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from dagster import (AssetSelection, DefaultScheduleStatus, DefaultSensorStatus, Definitions, RunRequest,
@@ -79,9 +80,13 @@ def resources(inbox: str = "", warehouse: str = "", reference: str = "", wait_se
     return {
         "warehouse": location,
         "refresh_lock": RefreshLockResource(warehouse=location, wait_seconds=wait_seconds),
-        # no run_results.json / manifest.json per refresh: Dagster reads dbt's event stream, not its artifacts
+        # No run_results.json / manifest.json per refresh: Dagster reads dbt's event stream, not its artifacts.
+        # dbt's own log file (<warehouse dir>/.build/dbt_target/dbt.log) gets warnings and errors only: writing
+        # every SQL statement there costs about a second per refresh; DBT_LOG_LEVEL_FILE=debug brings it back.
+        # The event stream of every model and test is kept in <warehouse dir>/.build/refresh.log either way.
         "dbt": LocalDbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable(),
-                                   global_config_flags=["--no-write-json"]),
+                                   global_config_flags=["--no-write-json", "--log-level-file",
+                                                        os.environ.get("DBT_LOG_LEVEL_FILE") or "warn"]),
     }
 
 

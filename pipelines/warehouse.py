@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-import duckdb
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DEFAULT_INBOX = PROJECT_ROOT / "seeds" / "reports"
@@ -113,6 +111,8 @@ class WarehousePaths:
         """Checkpoint the build database and rename it over the published file, atomically."""
         if not self.build_db.exists():
             raise FileNotFoundError(f"nothing to publish: {self.build_db} does not exist")
+        import duckdb  # here, not at the top: the dbt worker imports this module and needs no DuckDB
+
         con = duckdb.connect(str(self.build_db))
         try:
             con.execute("CHECKPOINT")
