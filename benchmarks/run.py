@@ -294,6 +294,25 @@ def _topological(models: dict[str, dict]) -> list[dict]:
     return order
 
 
+def linear_fit(scaling: list[dict]) -> dict | None:
+    """Informational: cold_s = fixed_s + marginal_s_per_file x files, least squares over the scaling runs.
+
+    `s_per_file` divides the whole time by the files, fixed start-up included, so it falls as the inbox grows
+    even when the growth is exactly linear; the fit separates the two. `max_deviation` is the largest relative
+    distance of a run from the line (small: time grows linearly with the number of files)."""
+    points = [(s["files"], s["cold_s"]) for s in scaling if s.get("ok") and s.get("cold_s")]
+    if len(points) < 2:
+        return None
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    sxx = sum((x - mean_x) ** 2 for x, _ in points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx if sxx else 0.0
+    fixed = mean_y - slope * mean_x
+    return {"fixed_s": fixed, "marginal_s_per_file": slope,
+            "max_deviation": max(abs((fixed + slope * x) / y - 1) for x, y in points)}
+
+
 def find_manifest(runner: Runner, warehouse: Path, db_copy: Path) -> Path:
     """The manifest with compiled SQL the refresh left (`<warehouse dir>/.build/dbt_target/`), else dbt compile."""
     candidates = [warehouse.parent / ".build" / "dbt_target" / "manifest.json",
@@ -681,6 +700,7 @@ def main(argv: list[str] | None = None) -> int:
     spf_full = results["cold_s"] / full.files
     results["s_per_file_spread"] = (max(abs(s["s_per_file"] / spf_full - 1) for s in scaling)
                                     if len(scaling) > 1 else None)
+    results["scaling_fit"] = linear_fit(scaling)
     results["bench_s"] = time.perf_counter() - bench_started
     results["steps"] = runner.steps
     measured = [v for k, v in runner.steps.items()
@@ -735,6 +755,11 @@ def report(r: dict) -> str:
     for s in r["scaling"]:
         lines.append(f"{s['fraction']:<10g}{s['files']:>7}{fmt(s['cold_s'], 1):>9}{fmt(s['s_per_file'], 4):>9}"
                      f"{fmt(s['peak_rss_mb'], 0):>9}")
+    fit = r.get("scaling_fit")
+    if fit:
+        lines.append(f"linear fit (informational): cold_s = {fit['fixed_s']:.1f} s + "
+                     f"{fit['marginal_s_per_file'] * 1000:.2f} ms x files, runs within "
+                     f"{fit['max_deviation'] * 100:.1f} % of the line")
     lines += ["", f"{'target':<22}{'value':>10}{'target':>10}   met"]
     for name, t in r["targets"].items():
         digits = 0 if name in ("peak_rss_mb", "bench_s") else 2

@@ -124,7 +124,7 @@ def district_reports(context: AssetExecutionContext, warehouse: WarehouseResourc
     """Parse every report in the inbox and land accepted rows, submissions and issues in `raw`."""
     paths = warehouse.paths()
     selected = context.run.asset_selection
-    if selected is None or not selected.isdisjoint(emulation_dbt_assets.keys):
+    if not selected or not selected.isdisjoint(emulation_dbt_assets.keys):
         dbt_worker.start(paths.build_dir)  # dbt imports and parses the project while we read the reports
     inbox = warehouse.inbox_dir()
     built_from = fingerprint(inbox, warehouse.reference_dir(), warehouse.today_date())  # before reading

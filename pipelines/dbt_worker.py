@@ -88,9 +88,14 @@ def start(build_dir: Path) -> Worker | None:
     address = f"emulation-dbt-{os.getpid()}-{secrets.token_hex(8)}"
     env = {k: v for k, v in os.environ.items() if k != WORKER_ENV}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-    process = subprocess.Popen([sys.executable, "-m", "pipelines.dbt_worker", address, str(os.getpid())],
-                               cwd=build_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    # the socket is listening before the worker even starts: a request made at once waits in its backlog
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind("\0" + address)
+        listener.listen(4)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.dbt_worker", str(listener.fileno()), str(os.getpid())],
+            cwd=build_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=[listener.fileno()])
     worker = _WORKERS[build_dir] = Worker(address, process)
     return worker
 
@@ -156,6 +161,13 @@ def delegate(address: str, args: list[str]) -> int | None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda signum, _frame: os.kill(pid, signum))
         done = _receive(sock)
+        if done is not None:  # like a dbt process, return once the worker has exited (and let go of the files)
+            sock.settimeout(60)
+            try:
+                while sock.recv(4096):
+                    pass
+            except OSError:
+                pass
     if done is None:
         print("error: the dbt worker ended without an exit code", file=sys.stderr, flush=True)
         return 2
@@ -263,6 +275,8 @@ def run_request(parsed: Parsed, request: dict, fds: list[int]) -> int:
     sys.stderr.flush()
     os.dup2(fds[0], 1)
     os.dup2(fds[1], 2)
+    print(f"dbt worker {os.getpid()}: dbt {' '.join(request['args'])}, with the project parsed ahead of time",
+          file=sys.stderr, flush=True)
     try:
         result = dbtRunner(manifest=parsed.manifest).invoke(request["args"])
         rc = 0 if result.success else (2 if result.exception is not None and result.result is None else 1)
@@ -272,6 +286,7 @@ def run_request(parsed: Parsed, request: dict, fds: list[int]) -> int:
         traceback.print_exc()
         rc = 2
     finally:
+        _release_database()
         sys.stdout.flush()
         sys.stderr.flush()
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -281,14 +296,25 @@ def run_request(parsed: Parsed, request: dict, fds: list[int]) -> int:
     return rc
 
 
-def serve(address: str, parent: int) -> int:
-    """The worker process: listen, parse, serve one request, exit."""
+def _release_database() -> None:
+    """Close dbt-duckdb's database before answering: the refresh publishes the file as soon as dbt is done."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        environment = DuckDBConnectionManager._ENV
+        if environment is not None:
+            environment.close()
+        DuckDBConnectionManager.close_all_connections()
+    except Exception:  # noqa: BLE001 - the process exits right after, which closes it anyway
+        pass
+
+
+def serve(listening_fd: int, parent: int) -> int:
+    """The worker process: parse, serve one request from the socket its starter opened, exit."""
     die_with_parent()
     if os.getppid() != parent:  # the refresh died before we asked to die with it
         return 0
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind("\0" + address)  # first, so that a request can wait for the parse in the backlog
-    listener.listen(4)
+    listener = socket.socket(fileno=listening_fd)
     parsed = parse_project()
     listener.settimeout(IDLE_SECONDS)
     while True:
@@ -324,8 +350,8 @@ def serve(address: str, parent: int) -> int:
                 _send(conn, {"rc": rc})
             except OSError:
                 pass
-            return rc
+            os._exit(rc)  # no interpreter teardown: the requester waits for this process to be gone
 
 
 if __name__ == "__main__":
-    sys.exit(serve(sys.argv[1], int(sys.argv[2])))
+    sys.exit(serve(int(sys.argv[1]), int(sys.argv[2])))

@@ -16,6 +16,8 @@ from pipelines.assets import dbt_executable
 from pipelines.dbt_worker import Parsed, project_signature, refusal
 from pipelines.warehouse import DBT_PROJECT_DIR, WarehousePaths
 
+from conftest import REFERENCE, SAMPLE_INBOX
+
 ENV = {"DBT_PROJECT_DIR": str(DBT_PROJECT_DIR), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)}
 
 
@@ -127,3 +129,24 @@ def test_a_worker_dies_with_the_process_that_started_it(tmp_path):
             "zombie" not in Path(f"/proc/{pid}/status").read_text():
         time.sleep(0.1)
     assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+def test_the_command_line_refresh_used_its_worker(sample_warehouse):
+    log = (sample_warehouse.parent / ".build" / "refresh.log").read_text()
+    assert "with the project parsed ahead of time" in log and "dbt worker not used" not in log
+
+
+def test_a_dagster_run_starts_its_own_worker(tmp_path, capfd):
+    from dagster import materialize
+
+    from pipelines.definitions import ALL_ASSETS, resources
+
+    published = tmp_path / "emulation.duckdb"
+    result = materialize(ALL_ASSETS, resources=resources(str(SAMPLE_INBOX), str(published), str(REFERENCE)))
+    assert result.success
+    out = capfd.readouterr().out
+    assert "with the project parsed ahead of time" in out and "dbt worker not used" not in out
+    assert dbt_worker.running(WarehousePaths(published).build_dir) is None  # stopped with the run
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("SELECT poor_households FROM marts.mart_poverty "
+                           "WHERE unit_code = '84' AND year = 2022").fetchone() == (5404,)
