@@ -142,6 +142,8 @@ def delegate(address: str, args: list[str]) -> int | None:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect("\0" + address)
+        if _peer_uid(sock) != os.getuid():  # only a worker of our own user gets our environment
+            raise OSError("the dbt worker's socket belongs to another user")
     except OSError:
         sock.close()
         return None
@@ -172,6 +174,12 @@ def delegate(address: str, args: list[str]) -> int | None:
         print("error: the dbt worker ended without an exit code", file=sys.stderr, flush=True)
         return 2
     return int(done["rc"])
+
+
+def _peer_uid(sock: socket.socket) -> int:
+    _pid, uid, _gid = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                          struct.calcsize("3i")))
+    return uid
 
 
 def _send(sock: socket.socket, message: dict) -> None:
@@ -324,9 +332,7 @@ def serve(listening_fd: int, parent: int) -> int:
             return 0
         with conn:
             conn.settimeout(None)
-            _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
-                                                                   struct.calcsize("3i")))
-            if uid != os.getuid():
+            if _peer_uid(conn) != os.getuid():
                 continue
             try:
                 header, fds, _flags, _addr = socket.recv_fds(conn, 8, 2)
