@@ -82,16 +82,25 @@ def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None =
                   "(use --force to rebuild anyway).", file=sys.stderr)
             print(summary(published, time.monotonic() - started))
             return EXIT_OK
-    print(f"Refreshing {published}\n  inbox: {inbox}", file=sys.stderr)
     from . import dbt_worker
-    from .warehouse import WarehousePaths
+    from .warehouse import RefreshBusy, WarehousePaths
 
-    build_dir = WarehousePaths(published).build_dir
-    dbt_worker.start(build_dir)  # dbt starts up on the other core while Dagster is imported and reports read
+    paths = WarehousePaths(published)
     try:
-        return _run_refresh(inbox, published, reference, wait_seconds, started)
+        # Wait here while another refresh of this warehouse runs, before touching its build area (the run takes
+        # the lock for itself; this only spares a busy refresh starting dbt and overwriting the running one's log)
+        with paths.refresh_lock(wait_seconds):
+            pass
+    except RefreshBusy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return EXIT_BUSY
+    print(f"Refreshing {published}\n  inbox: {inbox}", file=sys.stderr)
+    dbt_worker.start(paths.build_dir)  # dbt starts up on the other core while Dagster is imported, reports read
+    try:
+        return _run_refresh(inbox, published, reference, max(0.0, wait_seconds - (time.monotonic() - started)),
+                            started)
     finally:
-        dbt_worker.stop(build_dir)
+        dbt_worker.stop(paths.build_dir)
 
 
 def _run_refresh(inbox: Path, published: Path, reference: Path, wait_seconds: float, started: float) -> int:
@@ -192,7 +201,7 @@ def docs(published: Path, out_dir: Path) -> int:
     import subprocess
     import tempfile
 
-    from .assets import dbt_executable
+    from .dbt_worker import dbt_executable
     from .warehouse import BUILD_DB_ENV, DBT_PROJECT_DIR
 
     if not published.exists():

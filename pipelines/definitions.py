@@ -13,10 +13,10 @@ from dagster import (AssetSelection, DefaultScheduleStatus, DefaultSensorStatus,
                      ScheduleEvaluationContext, SensorEvaluationContext, SkipReason, define_asset_job,
                      in_process_executor, schedule, sensor)
 
-from .assets import (DBT_PROJECT, LocalDbtCliResource, RefreshLockResource, WarehouseResource, dbt_executable,
-                     district_reports,
+from .assets import (DBT_PROJECT, LocalDbtCliResource, RefreshLockResource, WarehouseResource, district_reports,
                      emulation_dbt_assets, no_overdue_reports, postgres_marts, published_parquet,
                      published_warehouse, reference_data)
+from .dbt_worker import dbt_executable
 from .ingest import inbox_files, relative_name
 from .state import fingerprint, published_state
 

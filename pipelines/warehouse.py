@@ -86,7 +86,7 @@ class WarehousePaths:
 
         The lock is an flock on a file beside the warehouse: the OS drops it when its holder dies, so a killed
         refresh never leaves a stale lock (and dbt, started by the refresh, dies with it: see
-        `assets.dbt_executable`).
+        `dbt_worker.dbt_executable`).
         """
         self.published.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + wait_seconds

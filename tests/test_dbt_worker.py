@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import duckdb
 import pytest
 
 from pipelines import dbt_worker
-from pipelines.assets import dbt_executable
+from pipelines.dbt_worker import dbt_executable
 from pipelines.dbt_worker import Parsed, project_signature, refusal
 from pipelines.warehouse import DBT_PROJECT_DIR, WarehousePaths
 
@@ -22,7 +24,7 @@ ENV = {"DBT_PROJECT_DIR": str(DBT_PROJECT_DIR), "DBT_PROFILES_DIR": str(DBT_PROJ
 
 
 def parsed(**changes) -> Parsed:
-    values = dict(manifest=object(), why="", signature=project_signature(), env={"EMULATION_BUILD_DB": None},
+    values = dict(manifest=object(), why="", signature=project_signature(), env={},
                   cwd="/tmp")
     values.update(changes)
     return Parsed(**values)
@@ -38,8 +40,11 @@ def test_a_matching_build_is_served():
 
 
 @pytest.mark.parametrize("req, reason", [
-    (request(args=["compile"]), "command 'compile' is not one of build, run, test"),
-    (request(args=["ls"]), "command 'ls' is not one of"),
+    (request(args=["compile"]), "not exactly one of the commands build, run, test"),
+    (request(args=["ls"]), "not exactly one of the commands"),
+    (request(args=["--log-level-file", "test", "ls"]), "not exactly one of the commands"),
+    (request(args=["build", "-tprod"]), "-tprod may change"),
+    (request(env={**ENV, "DBT_TARGET": "prod"}), "environment variable DBT_TARGET differs"),
     (request(args=["build", "--vars", "{outlier_ratio: 2}"]), "--vars may change what dbt parses"),
     (request(args=["build", "--target=prod"]), "--target=prod may change"),
     (request(env={**ENV, "EMULATION_BUILD_DB": "/elsewhere.duckdb"}),
@@ -58,6 +63,11 @@ def test_a_failed_parse_or_changed_project_is_declined():
     stale = [(path, size + 1, mtime) for path, size, mtime in project_signature()]
     assert refusal(parsed(signature=stale), request()) == \
         "the dbt project's files changed after the worker parsed them"
+
+
+needs_worker = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or os.environ.get(dbt_worker.WORKER_ENV, "").lower() == "off",
+    reason="the dbt worker runs on Linux, unless EMULATION_DBT_WORKER=off")
 
 
 @pytest.fixture()
@@ -83,6 +93,7 @@ def run_wrapper(build_dir: Path, args: list[str], worker: dbt_worker.Worker | No
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
 
 
+@needs_worker
 def test_the_worker_runs_the_wrappers_command_and_returns_dbts_exit_code(build_dir):
     worker = dbt_worker.start(build_dir)
     assert worker is not None and dbt_worker.running(build_dir) is worker
@@ -102,11 +113,12 @@ def test_the_worker_runs_the_wrappers_command_and_returns_dbts_exit_code(build_d
     assert "dbt worker not used" not in failing.stdout and '"status": "fail"' in failing.stdout
 
 
+@needs_worker
 def test_a_declined_command_runs_in_a_fresh_dbt(build_dir):
     worker = dbt_worker.start(build_dir)
     listed = run_wrapper(build_dir, ["ls", "--select", "mart_poverty", "--output", "name"], worker)
     assert listed.returncode == 0, listed.stdout[-2000:]
-    assert "dbt worker not used (command 'ls' is not one of build, run, test); starting dbt" in listed.stdout
+    assert "dbt worker not used (not exactly one of the commands build, run, test); starting dbt" in listed.stdout
     assert "mart_poverty" in listed.stdout
     assert worker.alive()  # still waiting for a command it can serve
 
@@ -116,6 +128,7 @@ def test_without_a_worker_the_wrapper_runs_dbt(build_dir):
     assert result.returncode == 0 and "dbt worker" not in result.stdout
 
 
+@needs_worker
 def test_a_worker_dies_with_the_process_that_started_it(tmp_path):
     script = ("import sys, time; from pathlib import Path; from pipelines import dbt_worker; "
               "w = dbt_worker.start(Path(sys.argv[1])); print(w.process.pid, flush=True); time.sleep(60)")
@@ -131,11 +144,13 @@ def test_a_worker_dies_with_the_process_that_started_it(tmp_path):
     assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
 
 
+@needs_worker
 def test_the_command_line_refresh_used_its_worker(sample_warehouse):
     log = (sample_warehouse.parent / ".build" / "refresh.log").read_text()
     assert "with the project parsed ahead of time" in log and "dbt worker not used" not in log
 
 
+@needs_worker
 def test_a_dagster_run_starts_its_own_worker(tmp_path, capfd):
     from dagster import materialize
 
@@ -150,3 +165,28 @@ def test_a_dagster_run_starts_its_own_worker(tmp_path, capfd):
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("SELECT poor_households FROM marts.mart_poverty "
                            "WHERE unit_code = '84' AND year = 2022").fetchone() == (5404,)
+
+
+@needs_worker
+def test_a_worker_of_a_background_refresh_still_stops_on_ctrl_c(tmp_path):
+    """Shells start background jobs with SIGINT ignored; the worker must not keep that (an interrupted run would
+    otherwise go on building)."""
+    script = ("import signal, sys, time; from pathlib import Path; from pipelines import dbt_worker; "
+              "signal.signal(signal.SIGINT, signal.SIG_IGN); "
+              "w = dbt_worker.start(Path(sys.argv[1])); print(w.process.pid, flush=True); time.sleep(60)")
+    parent = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(parent.stdout.readline())
+        deadline = time.monotonic() + 20
+        caught = ignored = 0
+        while time.monotonic() < deadline:
+            status = dict(line.split(":\t", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                          if ":\t" in line)
+            caught, ignored = int(status["SigCgt"], 16), int(status["SigIgn"], 16)
+            if caught & (1 << (signal.SIGINT - 1)):
+                break
+            time.sleep(0.05)
+        assert caught & (1 << (signal.SIGINT - 1)) and not ignored & (1 << (signal.SIGINT - 1))
+    finally:
+        parent.kill()
+        parent.wait()

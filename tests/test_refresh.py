@@ -89,11 +89,21 @@ def test_failed_refresh_leaves_published_warehouse_untouched(tmp_path, sample_wa
     assert _digest(published) == before
 
 
-def test_second_refresh_is_refused_while_one_runs(tmp_path):
+def test_second_refresh_is_refused_while_one_runs(tmp_path, monkeypatch):
+    from pipelines import dbt_worker
+
     published = tmp_path / "emulation.duckdb"
-    with WarehousePaths(published).refresh_lock():
+    paths = WarehousePaths(published)
+    paths.build_dir.mkdir()
+    running_log = paths.build_dir / "refresh.log"
+    running_log.write_text("the running refresh's dbt output\n")
+    started = []
+    monkeypatch.setattr(dbt_worker, "start", lambda build_dir: started.append(build_dir))
+    with paths.refresh_lock():
         assert refresh(SAMPLE_INBOX, published) == EXIT_BUSY
     assert not published.exists()
+    # the refused refresh touched nothing of the running one: its log, its build area, no dbt started
+    assert running_log.read_text() == "the running refresh's dbt output\n" and started == []
 
 
 def test_missing_inbox_is_a_usage_error(tmp_path):
