@@ -541,7 +541,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=gen.DEFAULT_CACHE, help="generated inboxes")
     parser.add_argument("--skip", default="", help=f"comma-separated steps to leave out while iterating "
                                                    f"({', '.join(SKIPPABLE)}); the results then miss their keys")
+    parser.add_argument("--markdown", type=Path, metavar="RESULTS_JSON",
+                        help="only print the tables of a results file as Markdown (for benchmarks/README.md)")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return 0
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     if skip - set(SKIPPABLE):
         parser.error(f"--skip: unknown step(s) {', '.join(sorted(skip - set(SKIPPABLE)))}")
@@ -747,6 +752,42 @@ def main(argv: list[str] | None = None) -> int:
     print(report(results))
     log(f"results: {args.out}")
     return 0 if results["ok"] else 1
+
+
+def markdown(r: dict) -> str:
+    """The tables of a results file in Markdown, as benchmarks/README.md quotes them."""
+    def num(value, digits=2):
+        return "—" if value is None else f"{value:,.{digits}f}"
+
+    m, v = r["machine"], r["versions"]
+    lines = [f"Run of {r['timestamp'][:16].replace('T', ' ')} UTC on commit `{v.get('commit')}`: {m['cores']} cores "
+             f"({m['cpu']}), {m['memory_gb']} GB RAM, Python {m['python']}, DuckDB {v.get('duckdb')}, dbt-core "
+             f"{v.get('dbt-core')}, dagster {v.get('dagster')}, fastexcel {v.get('fastexcel')}. Whole run: "
+             f"{r['bench_s']:.0f} s{' (inbox cached)' if r['generation']['cached'] else ''}.", "",
+             "| measure | value |", "|---|---:|",
+             f"| files / districts / communes | {r['files']:,} / {r['districts']:,} / {r['communes']:,} |"]
+    for key in ("parse_floor_s", "sql_floor_s", "cold_s", "noop_s", "one_file_s", "sample_s", "dbt_floor_s",
+                "dbt_floor_national_s"):
+        lines.append(f"| `{key}` | {num(r.get(key))} |")
+    lines.append(f"| `peak_rss_mb` | {num(r.get('peak_rss_mb'), 0)} (PSS {num(r.get('peak_pss_mb'), 0)}) |")
+    lines += ["", "| scaling | files | cold_s | s/file | RSS MB |", "|---|---:|---:|---:|---:|"]
+    for s in r["scaling"]:
+        lines.append(f"| {s['fraction']:g} | {s['files']:,} | {num(s['cold_s'], 1)} | {num(s['s_per_file'], 4)} | "
+                     f"{num(s['peak_rss_mb'], 0)} |")
+    fit = r.get("scaling_fit")
+    if fit:
+        lines += ["", f"Linear fit (`scaling_fit`): cold_s = {fit['fixed_s']:.1f} s + "
+                      f"{fit['marginal_s_per_file'] * 1000:.2f} ms × files, every run within "
+                      f"{fit['max_deviation'] * 100:.1f} % of the line."]
+    for title, targets in (("target", r["targets"]), ("proposed", r.get("proposed_targets") or {})):
+        if not targets:
+            continue
+        lines += ["", f"| {title} | value | goal | met |", "|---|---:|---:|---|"]
+        for name, t in targets.items():
+            digits = 0 if name in ("peak_rss_mb", "bench_s") else 2
+            lines.append(f"| `{name}` | {num(t['value'], digits)} | ≤ {t['target']:g} | "
+                         f"{'yes' if t['met'] else 'no'} |")
+    return "\n".join(lines)
 
 
 def report(r: dict) -> str:
