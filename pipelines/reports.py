@@ -608,14 +608,15 @@ def _read_rows(report: ParsedReport, grid: _Grid, layout: SheetLayout, ctx: _Con
     first = header.row_index + 1
     if first < grid.height and _is_column_numbers(grid, first):
         first += 1
+    columns = [(name, c, grid.columns[c], grid.numeric.get(c)) for name, c in header.columns.items()]
+    errors = layout.error_cells
     for r in range(first, grid.height):
         excel_row = layout.first_row + r
         cells: dict[str, _Cell] = {}
-        for name, c in header.columns.items():
-            text = grid.columns[c][r]
-            error = layout.error_cells.get((excel_row, layout.first_col + c))
-            numeric = grid.numeric.get(c, [False] * grid.height)[r]
-            cells[name] = _Cell(clean(text) if text is not None else None, numeric, error)
+        for name, c, texts, numeric in columns:
+            text = texts[r]
+            error = errors.get((excel_row, layout.first_col + c)) if errors else None
+            cells[name] = _Cell(clean(text) if text is not None else None, bool(numeric and numeric[r]), error)
         if all(cell.text in (None, "") and cell.error is None for cell in cells.values()):
             continue
         key_text = cells[key_column].text or ""
