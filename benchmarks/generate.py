@@ -73,7 +73,8 @@ SAVINGS_DUE = dt.date(YEAR + 1, 1, 31)
 # Same labels, layout and categories as the embedded sample (the spec's canonical labels).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "seeds"))
 from make_sample import (FOOTER_LABELS, INFRA_HEADER, POVERTY_HEADER, SAVINGS_CATEGORIES,  # noqa: E402
-                         SAVINGS_HEADER, TOTAL_LABEL, deterministic_bytes, savings_rows)
+                         SAVINGS_HEADER, TOTAL_LABEL, deterministic_bytes, infrastructure_flows,
+                         savings_rows)
 
 PREPARERS = [
     "Nguyễn Thị Thu Hà", "Trần Văn Phúc", "Lê Minh Tâm", "Phạm Quốc Bảo", "Huỳnh Thị Mỹ Linh",
@@ -240,21 +241,11 @@ def district_data(district: District, *, correction: bool = False) -> dict:
     for q in QUARTERS:
         rows = []
         for i, c in enumerate(communes):
-            ward = c.type.lower() == "phường"
-            rural = 0 if rng.random() < (0.45 if ward else 0.18) else rng.randint(10, 100 if ward else 300)
-            green = 0 if rng.random() < 0.35 else rng.randint(5, 150)
-            lit = 0 if rng.random() < 0.30 else rng.randint(5, 200)
-            if rural + green + lit == 0:
-                invest = 0
-            else:
-                km = (rural + 0.4 * green + 0.3 * lit) / 100.0
-                invest = int(round(min(6000.0, max(200.0, 200 + km * rng.uniform(900, 1900))) * 10))
-            contrib = int(round(invest * rng.uniform(0.05, 0.30))) if invest else 0
+            flows = infrastructure_flows(rng, ward=c.type.lower() == "phường")
             if rng.random() < 0.12:
                 ocop[i] += 1
             rows.append({
-                "rural_h": rural, "green_h": green, "lit_h": lit,   # hundredths of km
-                "invest_t": invest, "contrib_t": contrib,           # tenths of triệu đồng
+                **flows,
                 "ntm": ntm_q[i] <= q, "ntm_adv": adv_q[i] <= q, "ntm_mod": mod_q[i] <= q,
                 "ocop": ocop[i],
             })
@@ -508,6 +499,15 @@ def write_reference(out: Path, districts: list[District]) -> None:
             w.writerow([p, "savings", str(YEAR), "year", SAVINGS_DUE.isoformat()])
 
 
+def link_or_copy(src: Path, dst: Path) -> None:
+    """`dst` as a hard link to `src` (no second copy of the bytes), or a copy across file systems."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def generate(fraction: float = 1.0, cache: Path = DEFAULT_CACHE, *, force: bool = False, workers: int = 2,
              log=print) -> Generated:
     """The cached inbox for this fraction, generating it (or linking it from the full one) when missing."""
@@ -533,12 +533,7 @@ def generate(fraction: float = 1.0, cache: Path = DEFAULT_CACHE, *, force: bool 
         log(f"  linking {len(chosen)} districts from {full.name}")
         for d in chosen:
             for src in _district_files(full / "inbox", d):
-                dst = inbox / d.folder / src.name
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(src, dst)
-                except OSError:
-                    shutil.copy2(src, dst)
+                link_or_copy(src, inbox / d.folder / src.name)
                 files += 1
             per_district[d.code] = district_totals(district_data(d))
     else:

@@ -389,22 +389,9 @@ def make_infrastructure(rng: random.Random, communes: list[dict]) -> dict[tuple,
     for qi, yq in enumerate(QUARTERS):
         rows = []
         for i, c in enumerate(communes):
-            is_ward = c["type"] == "Phường"
-            p_zero = 0.45 if is_ward else 0.18
-            rural = 0 if rng.random() < p_zero else rng.randint(10, 100 if is_ward else 300)
-            green = 0 if rng.random() < 0.35 else rng.randint(5, 150)
-            lit = 0 if rng.random() < 0.30 else rng.randint(5, 200)
-            if rural + green + lit == 0:
-                invest = 0
-            else:
-                km = (rural + 0.4 * green + 0.3 * lit) / 100.0
-                base = 200 + km * rng.uniform(900, 1900)
-                invest = int(round(min(6000.0, max(200.0, base)) * 10))  # tenths of triệu
-            contrib = int(round(invest * rng.uniform(0.05, 0.30))) if invest else 0
             rows.append({
                 "code": c["code"],
-                "rural_h": rural, "green_h": green, "lit_h": lit,  # hundredths of km
-                "invest_t": invest, "contrib_t": contrib,          # tenths of triệu đồng
+                **infrastructure_flows(rng, ward=c["type"] == "Phường"),
                 "ntm": (c["type"] == "Xã" and std_q[i] is not None and std_q[i] <= qi),
                 "ntm_adv": (c["type"] == "Xã" and adv_q[i] is not None and adv_q[i] <= qi),
                 "ntm_mod": (c["type"] == "Xã" and mod_q[i] is not None and mod_q[i] <= qi),
@@ -412,6 +399,21 @@ def make_infrastructure(rng: random.Random, communes: list[dict]) -> dict[tuple,
             })
         result[yq] = rows
     return result
+
+
+def infrastructure_flows(rng: random.Random, ward: bool) -> dict[str, int]:
+    """One commune's road works and investment in a quarter (also drawn so by benchmarks/generate.py)."""
+    rural = 0 if rng.random() < (0.45 if ward else 0.18) else rng.randint(10, 100 if ward else 300)
+    green = 0 if rng.random() < 0.35 else rng.randint(5, 150)
+    lit = 0 if rng.random() < 0.30 else rng.randint(5, 200)
+    if rural + green + lit == 0:
+        invest = 0
+    else:
+        km = (rural + 0.4 * green + 0.3 * lit) / 100.0
+        invest = int(round(min(6000.0, max(200.0, 200 + km * rng.uniform(900, 1900))) * 10))
+    contrib = int(round(invest * rng.uniform(0.05, 0.30))) if invest else 0
+    return {"rural_h": rural, "green_h": green, "lit_h": lit,  # hundredths of km
+            "invest_t": invest, "contrib_t": contrib}          # tenths of triệu đồng
 
 
 def make_savings(rng: random.Random, districts: dict) -> dict[tuple, list[dict]]:
@@ -597,8 +599,11 @@ def savings_rows(rng: random.Random, budget: float) -> list[dict]:
     return rows
 
 
-def deterministic_bytes(wb: Workbook) -> bytes:
-    """The .xlsx bytes of ``wb``, depending only on its content (fixed timestamps, member order and dates)."""
+def deterministic_bytes(wb: Workbook, rewrite=None) -> bytes:
+    """The .xlsx bytes of ``wb``, depending only on its content (fixed timestamps, member order and dates).
+
+    ``rewrite(name, data)``, when given, may change a member's bytes before they are zipped.
+    """
     wb.properties.created = FIXED_TS
     wb.properties.modified = FIXED_TS
     wb.properties.lastModifiedBy = None
@@ -612,7 +617,7 @@ def deterministic_bytes(wb: Workbook) -> bytes:
             if name == "docProps/core.xml":
                 data = _MODIFIED_RE.sub(rb"<dcterms:modified\1>" + stamp + rb"</dcterms:modified>", data)
                 data = _CREATED_RE.sub(rb"<dcterms:created\1>" + stamp + rb"</dcterms:created>", data)
-            members[name] = data
+            members[name] = rewrite(name, data) if rewrite else data
     return zip_bytes(members)
 
 

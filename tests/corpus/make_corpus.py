@@ -40,14 +40,14 @@ from openpyxl import Workbook
 
 # the sample's canonical headers and its deterministic zip writer
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "seeds"))
-from make_sample import INFRA_HEADER, POVERTY_HEADER, SAVINGS_HEADER, zip_bytes  # noqa: E402
+from make_sample import (INFRA_HEADER, POVERTY_HEADER, SAVINGS_HEADER, deterministic_bytes,  # noqa: E402
+                         zip_bytes)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 ADMIN_UNITS = ROOT / "seeds" / "reference" / "admin_units.csv"
 VALID, INVALID, HOSTILE = HERE / "valid", HERE / "invalid", HERE / "hostile"
 
-FIXED_TS = dt.datetime(2024, 1, 1, 0, 0, 0)
 YEAR_DATE = "02/01/2023"  # Ngày lập of the 2022 reports (due 15/01/2023 and 31/01/2023)
 QUARTER_DATE = "02/10/2023"  # Ngày lập of the Q3/2023 reports (due 10/10/2023)
 PREPARED_BY = "Nguyễn Thị Lan"
@@ -188,16 +188,11 @@ def quarter_info(district: str | None = "Huyện Càng Long", period: object = "
     return info_sheet(district, period=period, date=kw.pop("date", QUARTER_DATE), **kw)
 
 
-_CORE_TS = re.compile(rb"<dcterms:(modified|created)([^>]*)>[^<]*</dcterms:\1>")
-
-
 def workbook_bytes(sheets: list[Sheet]) -> bytes:
     """The sheets as a deterministic .xlsx: fixed timestamps, cached values written into formula cells."""
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = PREPARED_BY
-    wb.properties.created = FIXED_TS
-    wb.properties.modified = FIXED_TS
     for sheet in sheets:
         ws = wb.create_sheet(sheet.name)
         for r, row in enumerate(sheet.rows, start=1):
@@ -211,21 +206,14 @@ def workbook_bytes(sheets: list[Sheet]) -> bytes:
                     cell.number_format = "dd/mm/yyyy"
         for ref in sheet.merges:
             ws.merge_cells(ref)
-    buf = io.BytesIO()
-    wb.save(buf)
-    stamp = FIXED_TS.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    members = {}
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src:
-        for name in src.namelist():
-            data = src.read(name)
-            if name == "docProps/core.xml":
-                data = _CORE_TS.sub(lambda m: b"<dcterms:" + m.group(1) + m.group(2) + b">" + stamp
-                                    + b"</dcterms:" + m.group(1) + b">", data)
-            m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", name)
-            if m and sheets[int(m.group(1)) - 1].cached:
-                data = _write_cached_values(data, sheets[int(m.group(1)) - 1].cached)
-            members[name] = data
-    return zip_bytes(members)
+
+    def cached_values(name: str, data: bytes) -> bytes:
+        m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", name)
+        if m and sheets[int(m.group(1)) - 1].cached:
+            return _write_cached_values(data, sheets[int(m.group(1)) - 1].cached)
+        return data
+
+    return deterministic_bytes(wb, rewrite=cached_values)
 
 
 def _write_cached_values(xml: bytes, cached: dict[str, object]) -> bytes:
