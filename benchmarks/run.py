@@ -457,11 +457,7 @@ def link_tree(src: Path, dst: Path) -> int:
         if path.is_dir():
             target.mkdir(parents=True, exist_ok=True)
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(path, target)
-        except OSError:
-            shutil.copy2(path, target)
+        gen.link_or_copy(path, target)
         n += 1
     return n
 
@@ -754,6 +750,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if results["ok"] else 1
 
 
+def target_digits(name: str) -> int:
+    """Decimals a target's value is shown with: megabytes and seconds whole, ratios to the hundredth."""
+    return 0 if name in ("peak_rss_mb", "bench_s") else 2
+
+
 def markdown(r: dict) -> str:
     """The tables of a results file in Markdown, as benchmarks/README.md quotes them."""
     def num(value, digits=2):
@@ -784,7 +785,7 @@ def markdown(r: dict) -> str:
             continue
         lines += ["", f"| {title} | value | goal | met |", "|---|---:|---:|---|"]
         for name, t in targets.items():
-            digits = 0 if name in ("peak_rss_mb", "bench_s") else 2
+            digits = target_digits(name)
             lines.append(f"| `{name}` | {num(t['value'], digits)} | ≤ {t['target']:g} | "
                          f"{'yes' if t['met'] else 'no'} |")
     return "\n".join(lines)
@@ -823,7 +824,7 @@ def report(r: dict) -> str:
                      f"{fit['max_deviation'] * 100:.1f} % of the line")
     lines += ["", f"{'target':<22}{'value':>10}{'target':>10}   met"]
     for name, t in r["targets"].items():
-        digits = 0 if name in ("peak_rss_mb", "bench_s") else 2
+        digits = target_digits(name)
         lines.append(f"{name:<22}{fmt(t['value'], digits):>10}{'≤ ' + fmt(t['target']):>10}   "
                      f"{'yes' if t['met'] else 'NO'}")
     if r.get("proposed_targets"):

@@ -50,7 +50,7 @@ IDLE_SECONDS = 900  # a worker nobody asks for exits after this
 REPLY_SECONDS = 300  # a wrapper whose worker has not answered by then runs dbt itself
 SERVED_COMMANDS = ("build", "run", "test")
 # flags that change what a parse produces: a request carrying one is run by a fresh dbt
-PARSE_FLAGS = ("--vars", "--project-dir", "--profiles-dir", "--profile", "--target", "-t")
+PARSE_FLAGS = ("--vars", "--project-dir", "--profiles-dir", "--profile", "--target")  # and -t, -tNAME
 DBT_COMMANDS = {"build", "clean", "clone", "compile", "debug", "deps", "docs", "init", "list", "ls", "parse",
                 "retry", "run", "run-operation", "seed", "show", "snapshot", "source", "test"}
 # what dagster-dbt (or this module) sets per dbt invocation, and cannot change what a parse produces
@@ -209,42 +209,35 @@ def delegate(address: str, args: list[str]) -> int | None:
             print(f"dbt worker not used ({why}); starting dbt", file=sys.stderr, flush=True)
             return None
         sock.settimeout(None)
-        process = _process_handle(int(reply["pid"]))
+        pid = int(reply["pid"])
+        pidfd = _pidfd(pid)  # immune to pid reuse, where the kernel has it
         for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda signum, _frame: _signal(process, signum))
+            signal.signal(sig, lambda signum, _frame: _signal(pid, pidfd, signum))
         done = _receive(sock)
-    _wait_gone(process)  # like a dbt process: return once the worker has exited and let go of the files
+    if pidfd is not None:  # like a dbt process, return once the worker has exited and let go of the files
+        select.select([pidfd], [], [])  # (without a pidfd, the socket's end of file came as it exited)
+        os.close(pidfd)
     if done is None:
         print("error: the dbt worker ended without an exit code", file=sys.stderr, flush=True)
         return 2
     return int(done["rc"])
 
 
-def _process_handle(pid: int) -> int | tuple[str, int]:
-    """A pidfd for the worker (immune to pid reuse), else its pid."""
+def _pidfd(pid: int) -> int | None:
     try:
         return os.pidfd_open(pid)
     except (AttributeError, OSError):
-        return ("pid", pid)
+        return None
 
 
-def _signal(process: int | tuple[str, int], signum: int) -> None:
+def _signal(pid: int, pidfd: int | None, signum: int) -> None:
     try:
-        if isinstance(process, tuple):
-            os.kill(process[1], signum)
+        if pidfd is None:
+            os.kill(pid, signum)
         else:
-            signal.pidfd_send_signal(process, signum)
+            signal.pidfd_send_signal(pidfd, signum)
     except OSError:
         pass
-
-
-def _wait_gone(process: int | tuple[str, int]) -> None:
-    if isinstance(process, tuple):  # no pidfd: the socket's end of file came when the worker exited
-        return
-    try:
-        select.select([process], [], [])  # readable once the process has exited
-    finally:
-        os.close(process)
 
 
 def _peer_uid(sock: socket.socket) -> int:

@@ -129,12 +129,16 @@ def test_without_a_worker_the_wrapper_runs_dbt(build_dir):
 
 
 @needs_worker
-def test_a_worker_dies_with_the_process_that_started_it(tmp_path):
-    script = ("import sys, time; from pathlib import Path; from pipelines import dbt_worker; "
+def start_in_a_parent(build_dir: Path, before: str = "") -> tuple[subprocess.Popen, int]:
+    """Another process (running `before` first) that starts a worker for `build_dir`; it and the worker's pid."""
+    script = (f"import signal, sys, time; from pathlib import Path; from pipelines import dbt_worker; {before}"
               "w = dbt_worker.start(Path(sys.argv[1])); print(w.process.pid, flush=True); time.sleep(60)")
-    parent = subprocess.Popen([str(Path(dbt_executable()).with_name("python")), "-c", script, str(tmp_path)],
-                              stdout=subprocess.PIPE, text=True)
-    pid = int(parent.stdout.readline())
+    parent = subprocess.Popen([sys.executable, "-c", script, str(build_dir)], stdout=subprocess.PIPE, text=True)
+    return parent, int(parent.stdout.readline())
+
+
+def test_a_worker_dies_with_the_process_that_started_it(tmp_path):
+    parent, pid = start_in_a_parent(tmp_path)
     parent.kill()
     parent.wait()
     deadline = time.monotonic() + 10
@@ -171,12 +175,8 @@ def test_a_dagster_run_starts_its_own_worker(tmp_path, capfd):
 def test_a_worker_of_a_background_refresh_still_stops_on_ctrl_c(tmp_path):
     """Shells start background jobs with SIGINT ignored; the worker must not keep that (an interrupted run would
     otherwise go on building)."""
-    script = ("import signal, sys, time; from pathlib import Path; from pipelines import dbt_worker; "
-              "signal.signal(signal.SIGINT, signal.SIG_IGN); "
-              "w = dbt_worker.start(Path(sys.argv[1])); print(w.process.pid, flush=True); time.sleep(60)")
-    parent = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    parent, pid = start_in_a_parent(tmp_path, before="signal.signal(signal.SIGINT, signal.SIG_IGN); ")
     try:
-        pid = int(parent.stdout.readline())
         deadline = time.monotonic() + 20
         caught = ignored = 0
         while time.monotonic() < deadline:
