@@ -9,6 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+# dbt and dagster from .venv, for the commands below and the processes they start (dagster dev's code server)
+export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: setup run test bench dagster docs sample clean
 
@@ -23,7 +25,7 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	touch $@
 
 setup: $(VENV)/.synced  ## create .venv from uv.lock and prepare the dbt manifest
-	$(BIN)/python -c "import pipelines.assets"
+	$(BIN)/python -c "from pipelines.defs.project import prepare_manifest; prepare_manifest()"
 
 run: setup  ## build warehouse/emulation.duckdb from the embedded sample (seeds/reports)
 	$(BIN)/emulation refresh

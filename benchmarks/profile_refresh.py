@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
            "--reference", str(g.reference)]
     env = dict(__import__("os").environ, PYTHONPATH=str(args.repo.resolve()), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     # as `make setup` leaves it: the project imports and its dbt manifest is current (not profiled)
-    subprocess.run([sys.executable, "-c", "import pipelines.assets"], env=env, cwd=args.repo, check=True)
+    subprocess.run([sys.executable, "-c", "import pipelines.definitions"], env=env, cwd=args.repo, check=True)
     started = time.perf_counter()
     with open(out / "refresh.log", "wb") as log:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=args.repo)

@@ -568,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(workdir {workdir})")
 
     # -- 0. the project is importable and its dbt manifest current (as `make setup` leaves it): untimed
-    warm = runner.run("warm-up", [runner.python, "-c", "import pipelines.assets"])
+    warm = runner.run("warm-up", [runner.python, "-c", "import pipelines.definitions"])
     if warm["rc"] != 0:
         log("error: the project does not import (see the warm-up log)")
         return 1

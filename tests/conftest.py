@@ -1,22 +1,30 @@
-"""Shared fixtures: one warehouse built from the embedded sample for the whole session."""
+"""Fixtures: the reference data, and one warehouse built from the embedded sample for the whole session.
+
+Tests under tests/integration/ build warehouses and are marked `integration`; `pytest -m "not integration"`
+runs the fast unit tests only.
+"""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.warehouse import DEFAULT_INBOX, DEFAULT_REFERENCE, PROJECT_ROOT
+from helpers import REFERENCE, SAMPLE_INBOX
 
-SAMPLE_INBOX = DEFAULT_INBOX
-REFERENCE = DEFAULT_REFERENCE
+INTEGRATION_DIR = Path(__file__).parent / "integration"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if INTEGRATION_DIR in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(scope="session")
 def reference():
-    from pipelines.reference import load_reference
+    from pipelines.parsing.reference import load_reference
 
     return load_reference(REFERENCE)
 
@@ -24,7 +32,7 @@ def reference():
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory) -> Path:
     """The embedded sample refreshed once, in-process, through the `emulation refresh` code path."""
-    from pipelines.cli import refresh
+    from pipelines.cli.refresh import refresh
 
     path = tmp_path_factory.mktemp("sample") / "emulation.duckdb"
     assert refresh(SAMPLE_INBOX, path) == 0
@@ -36,23 +44,3 @@ def sample_db(sample_warehouse):
     con = duckdb.connect(str(sample_warehouse), read_only=True)
     yield con
     con.close()
-
-
-@contextmanager
-def refreshed(inbox: Path, published: Path):
-    """Refresh `inbox` into `published` (it must publish) and give a read-only connection to the result."""
-    from pipelines.cli import refresh
-
-    assert refresh(inbox, published) == 0
-    con = duckdb.connect(str(published), read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
-def query(con, sql: str, params=None) -> list[tuple]:
-    return con.execute(sql, params or []).fetchall()
-
-
-__all__ = ["PROJECT_ROOT", "query", "refreshed"]

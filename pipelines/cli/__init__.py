@@ -1,0 +1,87 @@
+"""The `emulation` command: one module per command, this one only parses the arguments and dispatches."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..settings import default_warehouse
+from .exits import EXIT_OK, EXIT_USAGE
+
+EPILOG = """\
+exit codes:
+  0  done (refresh: published; rejected reports are listed and kept in mart_report_issues)
+  1  refresh: could not publish; the published warehouse is exactly as it was
+  2  refresh: another refresh of the same warehouse is running (--wait SECONDS waits for it)
+  3  bad arguments or paths (a missing inbox, a warehouse that does not exist)
+
+environment variables:
+  EMULATION_INBOX                 the inbox folder (default seeds/reports)
+  EMULATION_WAREHOUSE             the published warehouse (default warehouse/emulation.duckdb)
+  EMULATION_REFERENCE             the reference data folder (default seeds/reference)
+  EMULATION_POSTGRES_URL          mirror the marts to this PostgreSQL database at every publish
+  EMULATION_POSTGRES_READER_ROLE  the role granted read access to the mirror (default emulation_reader)
+  DBT_LOG_LEVEL_FILE              dbt's log file level (default warn; debug logs every SQL statement)
+  DAGSTER_HOME                    Dagster's instance folder (default warehouse/.dagster)
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .template import add_template_parser
+
+    parser = argparse.ArgumentParser(
+        prog="emulation", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
+        description="Warehouse of provincial emulation indicators built from unit reports (see README.md).")
+    commands = parser.add_subparsers(dest="command", required=True)
+    p_refresh = commands.add_parser("refresh", help="ingest the inbox, build every model, run the checks, publish",
+                                    formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
+    p_refresh.add_argument("--inbox", type=Path, help="folder of reports (default: EMULATION_INBOX "
+                                                      "or seeds/reports)")
+    p_refresh.add_argument("--warehouse", type=Path, help="published DuckDB file (default: EMULATION_WAREHOUSE "
+                                                          "or warehouse/emulation.duckdb)")
+    p_refresh.add_argument("--reference", type=Path, help="reference data folder (default: seeds/reference)")
+    p_refresh.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                           help="when another refresh of the same warehouse runs, wait this long for it "
+                                "(default 0: exit 2 at once)")
+    p_refresh.add_argument("--force", action="store_true",
+                           help="rebuild even when nothing changed since the last refresh")
+    p_summary = commands.add_parser("summary", help="what the published warehouse holds")
+    p_summary.add_argument("--warehouse", type=Path)
+    p_docs = commands.add_parser("docs", help="build the data dictionary (dbt docs, one static HTML file)")
+    p_docs.add_argument("--warehouse", type=Path)
+    p_docs.add_argument("--out", type=Path, help="output folder (default: docs/ beside the warehouse)")
+    commands.add_parser("rules", help="print the rule catalogue (Markdown)")
+    add_template_parser(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "refresh":
+        from .refresh import refresh
+
+        return refresh(args.inbox, args.warehouse, args.reference, args.wait, args.force)
+    if args.command == "summary":
+        from .summary import main_summary
+
+        return main_summary((args.warehouse or default_warehouse()).resolve())
+    if args.command == "docs":
+        from .docs import docs
+
+        published = (args.warehouse or default_warehouse()).resolve()
+        return docs(published, (args.out or published.parent / "docs").resolve())
+    if args.command == "rules":
+        from ..parsing.rules import rules_markdown
+
+        print(rules_markdown(), end="")
+        return EXIT_OK
+    if args.command == "template":
+        from .template import main_template
+
+        return main_template(args)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""`emulation docs`: the data dictionary (dbt docs) as one static HTML file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+
+def docs(published: Path, out_dir: Path) -> int:
+    """The dbt docs site (data dictionary, lineage) as one static HTML file, catalogued from `published`."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    from ..settings import BUILD_DB_ENV, DBT_EXECUTABLE, DBT_PROJECT_DIR
+
+    if not published.exists():
+        print(f"error: {published} does not exist; run `emulation refresh` first", file=sys.stderr)
+        return EXIT_USAGE
+    with tempfile.TemporaryDirectory(prefix="emulation-docs-") as tmp:
+        # dbt opens its database for writing: give it a copy, never the published file
+        copy = Path(tmp) / "emulation.duckdb"
+        shutil.copy(published, copy)
+        target = Path(tmp) / "target"
+        env = {**os.environ, BUILD_DB_ENV: str(copy), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        done = subprocess.run([DBT_EXECUTABLE, "docs", "generate", "--static", "--quiet",
+                               "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                               "--target-path", str(target)], env=env, cwd=DBT_PROJECT_DIR)
+        if done.returncode != 0:
+            print("error: dbt docs generate failed", file=sys.stderr)
+            return EXIT_FAILED
+        out_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(target / "static_index.html", out_dir / "index.html")
+    print(f"Data dictionary: {out_dir / 'index.html'} (open it in a browser; it needs no server)")
+    return EXIT_OK

@@ -1,0 +1,144 @@
+"""`emulation refresh`: ingest the inbox, build every model, run every check, publish; one line per step."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+
+from ..settings import default_inbox, default_reference, default_warehouse, today_in_vietnam
+from .exits import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from .summary import summary_text
+
+
+def _progress_logger():
+    """A Dagster logger that prints one line per step and our own asset messages, nothing else."""
+    from dagster import logger
+
+    class Progress(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.started: dict[str, float] = {}  # step -> when it started
+
+        def emit(self, record: logging.LogRecord) -> None:
+            meta = getattr(record, "dagster_meta", None) or {}
+            event = meta.get("dagster_event")
+            step = meta.get("step_key") or ""
+            if event is not None:
+                kind = event.event_type_value
+                if kind == "STEP_START":
+                    self.started[step] = time.monotonic()
+                    line = f"  … {step}"
+                elif kind == "STEP_SUCCESS":
+                    line = f"  ✓ {step} ({time.monotonic() - self.started.get(step, time.monotonic()):.1f}s)"
+                elif kind == "STEP_FAILURE":
+                    line = f"  ✗ {step}: {meta.get('orig_message') or record.getMessage()}"
+                elif kind == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
+                    line = f"  ! check failed: {event.event_specific_data.check_name}"
+                else:
+                    return
+            elif record.levelno >= logging.INFO and meta.get("orig_message") and step and "dbt" not in step:
+                line = f"    {meta['orig_message']}"
+            else:
+                return
+            print(line, file=sys.stderr, flush=True)
+
+    @logger(description="Concise progress for the emulation command.")
+    def progress(_init_context):
+        log = logging.Logger("emulation", level=logging.DEBUG)  # step events are DEBUG records
+        log.addHandler(Progress())
+        return log
+
+    return progress
+
+
+def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None = None,
+            wait_seconds: float = 0, force: bool = False) -> int:
+
+    inbox = (inbox or default_inbox()).resolve()
+    published = (warehouse or default_warehouse()).resolve()
+    reference = (reference or default_reference()).resolve()
+    if not inbox.is_dir():
+        print(f"error: inbox {inbox} is not a directory (give --inbox DIR or set EMULATION_INBOX)", file=sys.stderr)
+        return EXIT_USAGE
+    started = time.monotonic()
+    if not force:
+        from ..storage.state import fingerprint, published_state
+
+        built_from = published_state(published)  # None for a new warehouse: nothing to hash against
+        if built_from is not None and built_from == fingerprint(inbox, reference, today_in_vietnam()):
+            print(f"Nothing changed since the last refresh: {published} is up to date "
+                  "(use --force to rebuild anyway).", file=sys.stderr)
+            print(summary_text(published, time.monotonic() - started))
+            return EXIT_OK
+    from ..storage.publish import RefreshBusy, WarehousePaths
+
+    paths = WarehousePaths(published)
+    try:
+        # Wait here while another refresh of this warehouse runs, before touching its build area (the run takes
+        # the lock for itself; this only spares a busy refresh overwriting the running one's log)
+        with paths.refresh_lock(wait_seconds):
+            pass
+    except RefreshBusy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return EXIT_BUSY
+    print(f"Refreshing {published}\n  inbox: {inbox}", file=sys.stderr)
+    return _run_refresh(inbox, published, reference, max(0.0, wait_seconds - (time.monotonic() - started)),
+                        started)
+
+
+def _run_refresh(inbox: Path, published: Path, reference: Path, wait_seconds: float, started: float) -> int:
+    from ..defs.project import prepare_manifest
+
+    prepare_manifest()  # before the asset graph is loaded from it
+    from dagster import DagsterInstance, Definitions
+
+    from ..defs.resources import resources
+    from ..definitions import ALL_ASSETS, ALL_CHECKS
+
+    defs = Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS,
+                       resources=resources(str(inbox), str(published), str(reference), wait_seconds),
+                       loggers={"progress": _progress_logger()})
+    job = defs.resolve_implicit_global_asset_job_def()
+    # dbt's own output (every model and test) goes to a log file, the console gets one line per step
+    log_path = published.parent / ".build" / "refresh.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with DagsterInstance.ephemeral() as instance, open(log_path, "w") as log, redirect_stdout(log):
+        result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                        run_config={"loggers": {"progress": {}}})
+    elapsed = time.monotonic() - started
+    if not result.success:
+        errors = _errors(result)
+        busy = [e for e in errors if "another refresh of" in e]
+        if busy:
+            print(f"error: {busy[0]}", file=sys.stderr)
+            return EXIT_BUSY
+        for error in errors:
+            print(f"error: {error}", file=sys.stderr)
+        print(f"dbt's output: {log_path}", file=sys.stderr)
+        state = "untouched" if published.exists() else "not created"
+        print(f"Refresh failed after {elapsed:.1f}s; the published warehouse {published} is {state}.",
+              file=sys.stderr)
+        return EXIT_FAILED
+    print(summary_text(published, elapsed))
+    return EXIT_OK
+
+
+def _errors(result) -> list[str]:
+    """The distinct root causes of a failed run, where they happened."""
+    messages: list[str] = []
+    for event in result.all_events:
+        error = getattr(event.event_specific_data, "error", None)
+        while error is not None and error.cause is not None:
+            error = error.cause
+        if error is None:
+            continue
+        text = error.message.strip()
+        if "RetryRequestedFromPolicy" in text or "Exceeded max_retries" in text:
+            continue
+        line = (f"{event.step_key}: " if event.step_key else "") + text
+        if not any(text in m for m in messages):
+            messages.append(line)
+    return messages

@@ -1,0 +1,60 @@
+"""`emulation summary`: what a published warehouse holds (reports, rejected ones, province poverty)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .exits import EXIT_OK, EXIT_USAGE
+
+
+def summary_text(published: Path, elapsed: float | None = None) -> str:
+    """Reports accepted/rejected, the rejected ones with their first error, the province poverty table."""
+    import duckdb
+
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        statuses = dict(con.execute(
+            "SELECT status, count(*) FROM marts.mart_report_submissions GROUP BY status").fetchall())
+        rejected = con.execute(
+            "SELECT s.file_name, coalesce(s.sheet, ''), any_value(i.rule ORDER BY i.row_number NULLS FIRST), "
+            "any_value(i.message ORDER BY i.row_number NULLS FIRST), count(i.rule) "
+            "FROM marts.mart_report_submissions s LEFT JOIN marts.mart_report_issues i "
+            "ON i.file_name = s.file_name AND coalesce(i.sheet, '') = coalesce(s.sheet, '') "
+            "AND i.severity = 'error' WHERE s.status = 'rejected' GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
+        poverty = con.execute(
+            "SELECT year, total_households, poor_households, poverty_rate_pct, near_poor_households, "
+            "near_poverty_rate_pct, poor_households_change, poverty_rate_change_pp "
+            "FROM marts.mart_poverty WHERE unit_level = 'province' ORDER BY year").fetchall()
+    finally:
+        con.close()
+    lines = []
+    took = f" in {elapsed:.1f}s" if elapsed is not None else ""
+    lines.append(f"Warehouse {published}{took}")
+    lines.append("Reports: " + ", ".join(f"{statuses.get(s, 0)} {s}"
+                                         for s in ("accepted", "superseded", "duplicate", "rejected")))
+    for file_name, sheet, rule, message, count in rejected:
+        where = file_name + (f" [{sheet}]" if sheet else "")
+        lines.append(f"  rejected {where}: {count} error(s), first {rule}: {message}")
+    if rejected:
+        lines.append("  (all issues: SELECT * FROM marts.mart_report_issues)")
+    lines.append("")
+    lines.append("Province poverty (mart_poverty):")
+    lines.append(f"  {'year':>4} {'households':>10} {'poor':>7} {'rate %':>6} {'near-poor':>9} {'rate %':>6}"
+                 f" {'Δ poor':>7} {'Δ pp':>6}")
+    for year, total, poor, rate, near, near_rate, change, change_pp in poverty:
+        lines.append(f"  {year:>4} {total:>10,} {poor:>7,} {rate:>6.2f} {near:>9,} {near_rate:>6.2f}"
+                     f" {_signed(change):>7} {_signed(change_pp, '.2f'):>6}")
+    return "\n".join(lines)
+
+
+def _signed(value, fmt: str = ",") -> str:
+    return "" if value is None else format(value, "+" + fmt)
+
+
+def main_summary(published: Path) -> int:
+    if not published.exists():
+        print(f"error: {published} does not exist; run `emulation refresh` first", file=sys.stderr)
+        return EXIT_USAGE
+    print(summary_text(published))
+    return EXIT_OK

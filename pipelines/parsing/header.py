@@ -1,0 +1,124 @@
+"""Finding a sheet's header row: labels matched to canonical columns, money units, total and numbering rows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .families import FAMILIES, Column
+from .text import clean, fold
+
+if TYPE_CHECKING:
+    from .workbook import Grid
+
+_TOTAL_LABELS = {fold(t) for t in ("Tổng cộng", "Tổng", "Cộng", "Toàn huyện", "Toàn thị xã", "Toàn thành phố")}
+# labels a total row may continue after ('Tổng cộng (14 xã)', 'Toàn huyện Càng Long'); not the bare 'Tổng'/'Cộng'
+_TOTAL_PREFIXES = tuple(fold(t) for t in ("Tổng cộng", "Toàn huyện", "Toàn thị xã", "Toàn thành phố"))
+# money units, folded, without spaces and dots, and without the currency word ('đồng', 'VNĐ', 'đ')
+_MONEY_SCALES = {"": 1, "nghin": 1_000, "ngan": 1_000, "1000": 1_000, "trieu": 1_000_000, "tr": 1_000_000,
+                 "ty": 1_000_000_000}
+_UNIT_SUFFIX = re.compile(r"\s*\(([^()]*)\)\s*$")
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2}|[a-z])\)?(\s*[-+*/=x]\s*\(?\d{1,2}\)?)*$")
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True)
+class _LabelMatch:
+    multiplier: int | None = None  # money: VND per unit of the header
+    unit_given: bool = True  # money: the header names its unit
+    bad_unit: str | None = None  # money: a unit in the header that is not a money unit
+
+
+def _money_scale(unit: str) -> int | None:
+    """VND per unit for a folded unit text: 'trieu dong', 'tr.đ', 'ty', '1.000 dong', 'dvt: trieu dong'."""
+    key = re.sub(r"^(don vi tinh|don vi|dvt)\s*:?\s*", "", unit.strip())
+    key = re.sub(r"[\s.]", "", key)
+    for currency in ("dong", "vnd", "d"):
+        if key.endswith(currency):
+            key = key[: -len(currency)]
+            break
+    return _MONEY_SCALES.get(key)
+
+
+def _match_label(text: str | None, column: Column) -> _LabelMatch | None:
+    """Whether a header cell names a canonical column (and, for money, in which unit)."""
+    if text is None:
+        return None
+    folded = fold(text)
+    if column.kind == "money":
+        m = _UNIT_SUFFIX.search(folded)
+        unit = m.group(1).strip() if m else None
+        base = folded[: m.start()].strip() if m else folded
+        for label in column.labels:
+            if base != _UNIT_SUFFIX.sub("", fold(label)).strip():
+                continue
+            if unit is None:
+                return _LabelMatch(1_000_000, unit_given=False)
+            scale = _money_scale(unit)
+            if scale is None:
+                return _LabelMatch(bad_unit=clean(text)[clean(text).rfind("(") + 1:-1].strip() or unit)
+            return _LabelMatch(scale)
+        return None
+    for label in column.labels:
+        folded_label = fold(label)
+        if folded == folded_label:
+            return _LabelMatch()
+        if column.kind == "km" and folded == _UNIT_SUFFIX.sub("", folded_label).strip():
+            return _LabelMatch()
+    return None
+
+
+@dataclass
+class Header:
+    row_index: int
+    columns: dict[str, int]  # canonical name -> grid column index
+    labels: dict[str, str]  # canonical name -> header text as written
+    multipliers: dict[str, int]
+    unitless: list[str]
+    bad_units: dict[str, str] = field(default_factory=dict)  # canonical name -> the unit written
+
+
+def find_header(grid: Grid, family: str) -> tuple[Header | None, list[str]]:
+    """The first row naming every required column; else None and the required columns never found."""
+    spec_columns = FAMILIES[family].columns
+    required = [c.name for c in spec_columns if c.required]
+    best_missing = required
+    for r in range(min(grid.height, HEADER_SEARCH_ROWS)):
+        header = Header(r, {}, {}, {}, [])
+        for c, col in enumerate(grid.columns):
+            text = col[r]
+            for column in spec_columns:
+                if column.name in header.columns:
+                    continue
+                match = _match_label(text, column)
+                if match is not None:
+                    header.columns[column.name] = c
+                    header.labels[column.name] = clean(text)
+                    if match.bad_unit is not None:
+                        header.bad_units[column.name] = match.bad_unit
+                    elif match.multiplier:
+                        header.multipliers[column.name] = match.multiplier
+                    if column.kind == "money" and not match.unit_given:
+                        header.unitless.append(column.name)
+                    break
+        missing = [name for name in required if name not in header.columns]
+        if not missing:
+            return header, []
+        if len(missing) < len(best_missing):
+            best_missing = missing
+    return None, best_missing
+
+
+def is_total_label(text: str | None) -> bool:
+    key = fold(text).strip(" :.-*")
+    return key in _TOTAL_LABELS or any(key.startswith(p + " ") or key.startswith(p + "(") for p in _TOTAL_PREFIXES)
+
+
+def is_column_numbers(grid: Grid, r: int) -> bool:
+    """A row of column numbers under the header: '(1) (2) (3)', '1 2 3', 'A B 1 2 3=1+2'."""
+    texts = [fold(col[r]) for col in grid.columns if col[r] is not None and clean(col[r])]
+    if len(texts) < 3 or not all(_COLUMN_NUMBER.match(t) for t in texts):
+        return False
+    numbers = [int(m.group(1)) for t in texts if (m := re.match(r"\(?(\d+)", t))]
+    return len(numbers) >= 2 and all(a < b for a, b in zip(numbers, numbers[1:]))

@@ -1,0 +1,152 @@
+"""Data rows: resolve each row's commune or category, convert its values, check the row rules."""
+
+from __future__ import annotations
+
+import re
+
+from .checks import check_row, check_total
+from .families import FAMILIES, NUMBER_KINDS, Column
+from .info import describe_units
+from .reference import MatchError, Unit
+from .results import Context, ParsedReport, RawRow
+from .rules import ERROR, Issue, issue
+from .text import NumberError, fold, parse_number, parse_yes_no
+from .values import EXCEL_ERRORS, convert
+
+
+def looks_like_data(row: RawRow, columns: dict[str, Column]) -> bool:
+    """Whether a row whose commune or category is not recognised still holds figures.
+
+    A row with a number (or an Excel error, or a yes mark) in a value column is a data row that must be
+    reported; a row with only words there — 'Người lập biểu ... Thủ trưởng đơn vị', a note, a group
+    heading — is not data, and is skipped.
+    """
+    for name, cell in row.cells.items():
+        column = columns.get(name)
+        if column is None or column.kind not in NUMBER_KINDS + ("yesno",):
+            continue
+        if cell.error or (cell.text and cell.text.lower() in EXCEL_ERRORS):
+            return True
+        if not cell.text:
+            continue
+        if column.kind == "yesno":
+            try:
+                if parse_yes_no(cell.text):
+                    return True
+            except ValueError:
+                pass
+            continue
+        if cell.numeric or re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", cell.text):
+            return True
+        try:
+            parse_number(cell.text)
+            return True
+        except NumberError:
+            pass
+    return False
+
+
+def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, str], multipliers: dict[str, int],
+                ctx: Context, *, total: RawRow | None = None, csv_values: bool = False) -> None:
+    """Resolve each row's commune or category, convert its values and check every row rule.
+
+    Without a district (unknown or ambiguous) the communes cannot be resolved, but the values are still
+    checked, so the clerk sees every problem of the report at once.
+    """
+    family = report.family
+    spec = FAMILIES[family]
+    columns = {c.name: c for c in spec.columns}
+    district = report.district
+    seen: dict[str, int] = {}
+    rows: list[dict] = []
+    units = ctx.reference.units
+    categories = {fold(label): cat.category for cat in ctx.reference.savings_categories for label in cat.labels}
+    categories.update({cat.category: cat.category for cat in ctx.reference.savings_categories})
+
+    for record in records:
+        row_issues: list[Issue] = []
+        out: dict = {"row_number": record.row_number}
+
+        def flag(code: str, column: str | None = None, line: int | None = None, **params: object) -> None:
+            row_issues.append(issue(code, row=line or record.row_number, column=labels.get(column, column),
+                                    **params))
+
+        if spec.grain == "commune" and district is None:
+            name = record.cells["commune_name"].text if "commune_name" in record.cells else None
+            if not looks_like_data(record, columns):
+                continue
+            out.update(commune_code=None, commune_name=name)
+        elif spec.grain == "commune":
+            name = record.cells["commune_name"].text if "commune_name" in record.cells else None
+            code = record.cells["commune_code"].text if "commune_code" in record.cells else None
+            try:
+                unit = units.match_commune(district.code, name, code)
+            except MatchError as err:
+                if not code and not looks_like_data(record, columns):
+                    continue  # a note or signature line below the data, not a commune row
+                value = code or name or ""
+                if err.kind == "ambiguous":
+                    flag("commune_ambiguous", "commune_name", value=value, district=district.full_name,
+                         candidates=describe_units(err.candidates))
+                elif err.kind == "other_district":
+                    flag("commune_other_district", "commune_name", value=value, district=district.full_name,
+                         candidates=_describe_with_district(err.candidates, units))
+                else:
+                    flag("commune_unknown", "commune_name", value=value or "(trống)", district=district.full_name)
+                report.issues.extend(row_issues)
+                continue
+            if unit.code in seen:
+                flag("commune_duplicate", "commune_name", value=unit.full_name, first_row=seen[unit.code])
+            seen.setdefault(unit.code, record.row_number)
+            out.update(commune_code=unit.code, commune_name=name or unit.full_name, _unit=unit)
+        else:
+            text = record.cells["category"].text or ""
+            category = categories.get(fold(text)) or categories.get(text)
+            if category is None:
+                if not looks_like_data(record, columns):
+                    continue
+                flag("category_unknown", "category", value=text or "(trống)",
+                     categories=", ".join(f"'{c.name_vi}'" for c in ctx.reference.savings_categories))
+                report.issues.extend(row_issues)
+                continue
+            if category in seen:
+                flag("category_duplicate", "category", value=text, first_row=seen[category])
+            seen.setdefault(category, record.row_number)
+            out.update(category=category, category_label=text)
+
+        for name, column in columns.items():
+            if column.kind not in NUMBER_KINDS + ("yesno",):
+                continue
+            cell = record.cells.get(name)
+            if cell is None:
+                out[name] = None
+                continue
+
+            def cell_flag(code: str, column_name: str | None = None, _line=cell.line, **params: object) -> None:
+                flag(code, column_name, line=_line, **params)
+
+            out[name] = convert(cell, column, multipliers.get(name, 1 if csv_values else 1_000_000), csv_values,
+                                 cell_flag)
+        check_row(family, out, flag)
+        report.issues.extend(row_issues)
+        rows.append(out)
+
+    if not rows and not any(i.severity == ERROR for i in report.issues):
+        report.issues.append(issue("no_data_rows", sheet=report.sheet or report.file_name))
+    if total is not None:
+        check_total(report, rows, total, columns, labels, multipliers, csv_values)
+    if spec.grain == "commune" and district is not None:
+        present = {r["commune_code"] for r in rows}
+        absent = [u for u in units.communes_by_district.get(district.code, []) if u.code not in present]
+        if absent and rows:
+            report.issues.append(issue("commune_missing", count=len(absent), district=district.full_name,
+                                       communes=", ".join(u.full_name for u in absent)))
+    for row in rows:
+        row.pop("_unit", None)
+    report.rows = rows
+
+
+def _describe_with_district(candidates: list[Unit], units) -> str:
+    return "; ".join(f"{u.full_name} (mã {u.code}) của {units.districts[u.parent_code].full_name}"
+                     for u in candidates)
+

@@ -1,0 +1,206 @@
+"""Reading a workbook: its sheets, its `Thông tin` sheet, each family sheet's grid, header and data rows.
+
+The container is checked first (`xlsx.py`: sizes measured while inflating, the used range of every sheet), so
+nothing is loaded that the limits do not allow. Then each family sheet becomes one report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from .families import FAMILIES
+from .header import find_header, is_column_numbers, is_total_label
+from .info import INFO_SHEET, apply_header, read_info
+from .results import Cell, Context, Limits, ParsedReport, RawRow, count_vi, mb_vi
+from .rows import build_rows
+from .checks import check_timeliness
+from .rules import Issue, issue
+from .text import clean, fold, is_thousands_dot
+from .xlsx import SheetLayout, XlsxError, XlsxTooLarge, inspect_container, sheet_layout, sheet_members
+
+_SHEET_FAMILY = {fold(spec.sheet): family for family, spec in FAMILIES.items()}
+
+
+class FileRefused(Exception):
+    """The file as a whole is refused: one issue on the file, no report read from it."""
+
+    def __init__(self, code: str, **params: object):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+_LOAD_ERRORS = (fastexcel.FastExcelError, pl.exceptions.PolarsError, OSError, ValueError)
+
+
+def parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: Context) -> list[ParsedReport]:
+    limits = ctx.limits
+    try:
+        with zipfile.ZipFile(path) as zf:
+            sizes = inspect_container(path, zf, max_unzipped_bytes=limits.max_unzipped_bytes,
+                                      max_part_bytes=limits.max_sheet_xml_bytes, max_members=limits.max_members)
+            members = sheet_members(zf)
+            family_sheets = [(name, _SHEET_FAMILY[fold(name)]) for name in members if fold(name) in _SHEET_FAMILY]
+            info_sheet = next((name for name in members if fold(name) == INFO_SHEET), None)
+            layouts: dict[str, SheetLayout] = {}
+            for name in [s for s, _ in family_sheets] + ([info_sheet] if info_sheet else []):
+                layouts[name] = sheet_layout(zf, members[name], size=sizes.get(members[name]),
+                                             max_bytes=limits.max_sheet_xml_bytes, max_rows=limits.max_rows,
+                                             max_cells=limits.max_cells)
+    except XlsxTooLarge as big:
+        if big.limit == limits.max_members:
+            detail = f"{big.size:,} phần; tối đa {big.limit:,}".replace(",", ".")
+        elif big.size > big.limit + 1:
+            detail = f"{mb_vi(big.size)} MB; tối đa {mb_vi(big.limit)} MB"
+        else:
+            detail = f"hơn {mb_vi(big.limit)} MB; tối đa {mb_vi(big.limit)} MB"
+        raise FileRefused("workbook_too_large", detail=detail) from None
+    except zipfile.BadZipFile as err:
+        raise FileRefused("file_unreadable", detail=f"tệp .xlsx bị hỏng hoặc không trọn vẹn ({err})") from None
+    except XlsxError as err:
+        raise FileRefused("file_unreadable", detail=f"tệp không phải sổ Excel hợp lệ ({err})") from None
+    except (OSError, KeyError, EOFError, struct.error, zlib.error, RuntimeError, NotImplementedError,
+            ValueError) as err:
+        raise FileRefused("file_unreadable", detail=f"tệp .xlsx bị hỏng ({type(err).__name__}: {err})") from None
+
+    if not family_sheets:
+        raise FileRefused("no_report_sheet", sheets=", ".join(f"'{s}'" for s in members) or "không có")
+    try:
+        reader = fastexcel.read_excel(path)
+    except _LOAD_ERRORS as err:
+        raise FileRefused("file_unreadable", detail=f"tệp .xlsx bị hỏng ({str(err)[:200]})") from None
+
+    header: dict[str, str] | None = None
+    header_issue = issue("info_sheet_missing")
+    if info_sheet is not None:
+        too_large = _too_large_issue(info_sheet, layouts[info_sheet], limits)
+        if too_large is not None:
+            header_issue = too_large
+        else:
+            try:
+                header = read_info(reader, info_sheet)
+            except _LOAD_ERRORS as err:
+                header_issue = issue("file_unreadable", detail=f"không đọc được trang '{info_sheet}' ({err})")
+
+    reports = []
+    for sheet, family in family_sheets:
+        report = ParsedReport(file_name, sheet, sha, received, family=family)
+        if header is None:
+            report.issues.append(header_issue)
+        else:
+            apply_header(report, header, ctx)
+        layout = layouts[sheet]
+        too_large = _too_large_issue(sheet, layout, limits)
+        if too_large is not None:
+            report.issues.append(too_large)
+        elif header is not None:
+            try:
+                grid = load_grid(reader, sheet, layout, ctx)
+            except SheetTooLarge as big:
+                report.issues.append(issue("sheet_too_large", sheet=sheet,
+                                           detail=f"{count_vi(big.rows)} dòng; tối đa {count_vi(limits.max_rows)} dòng"))
+            except _LOAD_ERRORS as err:
+                report.issues.append(issue("file_unreadable", detail=f"không đọc được trang '{sheet}' ({err})"))
+            else:
+                read_rows(report, grid, layout, ctx)
+        check_timeliness(report, ctx)
+        reports.append(report)
+    return reports
+
+
+def _too_large_issue(sheet: str, layout: SheetLayout, limits: Limits) -> Issue | None:
+    if layout.too_large == "bytes":
+        detail = f"{mb_vi(layout.xml_bytes)} MB khi giải nén; tối đa {mb_vi(limits.max_sheet_xml_bytes)} MB"
+    elif layout.too_large == "rows":
+        detail = f"{count_vi(layout.rows)} dòng; tối đa {count_vi(limits.max_rows)} dòng"
+    elif layout.too_large == "cells":
+        detail = f"{count_vi(layout.cells)} ô; tối đa {count_vi(limits.max_cells)} ô"
+    else:
+        return None
+    return issue("sheet_too_large", sheet=sheet, detail=detail)
+
+
+
+class SheetTooLarge(Exception):
+    def __init__(self, rows: int):
+        super().__init__(rows)
+        self.rows = rows
+
+
+@dataclass
+class Grid:
+    """A sheet's cells as text, plus which cells Excel stored as numbers where that matters."""
+
+    columns: list[list[str | None]]
+    numeric: dict[int, list[bool]]  # column index -> per row: stored as a number (only ambiguous columns)
+    height: int
+
+
+def load_grid(reader: fastexcel.ExcelReader, sheet: str, layout: SheetLayout, ctx: Context) -> Grid:
+    frame = pl.DataFrame(reader.load_sheet(sheet, header_row=None, dtypes="string"))
+    if frame.height > ctx.limits.max_rows:
+        raise SheetTooLarge(frame.height)
+    columns = [s.to_list() for s in frame.get_columns()]
+    # '4.803' in a text cell means 4803, but a number cell holding 4.803 also shows as '4.803': for the
+    # columns where that text occurs, ask fastexcel which cells are stored as numbers.
+    ambiguous = [i for i, col in enumerate(columns) if any(v is not None and is_thousands_dot(v) for v in col)]
+    numeric: dict[int, list[bool]] = {}
+    if ambiguous:
+        probe = pl.DataFrame(reader.load_sheet(sheet, header_row=None, use_columns=ambiguous,
+                                               dtypes={i: "datetime" for i in ambiguous}))
+        if probe.height == frame.height:
+            for i, series in zip(ambiguous, probe.get_columns()):
+                numeric[i] = series.is_not_null().to_list()
+    return Grid(columns, numeric, frame.height)
+
+
+def read_rows(report: ParsedReport, grid: Grid, layout: SheetLayout, ctx: Context) -> None:
+    family = report.family
+    spec = FAMILIES[family]
+    header, missing = find_header(grid, family)
+    if header is None:
+        labels = {c.name: c.labels[0] for c in spec.columns}
+        report.issues.append(issue("required_column_missing", columns=", ".join(f"'{labels[m]}'" for m in missing),
+                                   example=f"'{labels[missing[0]]}'"))
+        return
+    header_row = layout.first_row + header.row_index
+    for name in header.unitless:
+        report.issues.append(issue("money_unit_missing", row=header_row, column=header.labels[name]))
+    for name, unit in header.bad_units.items():
+        report.issues.append(issue("money_unit_unknown", row=header_row, column=header.labels[name], unit=unit))
+        del header.columns[name]
+    key_column = "category" if spec.grain == "category" else "commune_name"
+    records: list[RawRow] = []
+    total: RawRow | None = None
+    first = header.row_index + 1
+    if first < grid.height and is_column_numbers(grid, first):
+        first += 1
+    columns = [(name, c, grid.columns[c], grid.numeric.get(c)) for name, c in header.columns.items()]
+    errors = layout.error_cells
+    for r in range(first, grid.height):
+        excel_row = layout.first_row + r
+        cells: dict[str, Cell] = {}
+        for name, c, texts, numeric in columns:
+            text = texts[r]
+            error = errors.get((excel_row, layout.first_col + c)) if errors else None
+            cells[name] = Cell(clean(text) if text is not None else None, bool(numeric and numeric[r]), error)
+        if all(cell.text in (None, "") and cell.error is None for cell in cells.values()):
+            continue
+        key_text = cells[key_column].text or ""
+        if not key_text and not (cells.get("commune_code") and cells["commune_code"].text):
+            # a label merged over the first columns ('Tổng cộng' in A:B) sits in the row's first cell
+            key_text = next((clean(col[r]) for col in grid.columns if col[r] is not None and clean(col[r])), "")
+        if is_total_label(key_text):
+            total = RawRow(excel_row, cells)
+            break  # what follows a total row is the footer: signatures, notes
+        records.append(RawRow(excel_row, cells))
+    build_rows(report, records, header.labels, header.multipliers, ctx, total=total)
+

@@ -1,0 +1,69 @@
+"""What a published warehouse was built from, so that a refresh with nothing new costs almost nothing.
+
+The fingerprint covers everything the warehouse depends on: the content (sha256) of every inbox file and of
+the reference data, the project's code and dbt models, and today's date (reports become late, periods end).
+A refresh stores it in the build database (`raw.refresh_state`), so it is published with the warehouse; the
+next refresh compares before importing Dagster or starting dbt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+
+from ..parsing.files import file_sha256
+from ..parsing.inbox import inbox_files, relative_name
+from ..settings import PROJECT_ROOT, dbt_project_files
+
+STATE_TABLE = "raw.refresh_state"
+
+
+def _code_files() -> list[Path]:
+    return sorted((PROJECT_ROOT / "pipelines").rglob("*.py")) + dbt_project_files()
+
+
+def fingerprint(inbox: Path, reference_dir: Path, today: dt.date) -> dict:
+    """Everything a refresh's result depends on, as a JSON-able dict."""
+    return {
+        "inbox": {relative_name(p, inbox): file_sha256(p) for p in inbox_files(inbox)},
+        "reference": {p.name: file_sha256(p) for p in sorted(reference_dir.glob("*.csv"))},
+        "code": hashlib.sha256(b"".join(file_sha256(p).encode() for p in _code_files())).hexdigest(),
+        "today": today.isoformat(),
+    }
+
+
+def store(con: duckdb.DuckDBPyConnection, state: dict) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} (fingerprint VARCHAR, files INTEGER, built_at TIMESTAMP)")
+    con.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?, now()::TIMESTAMP)",
+                [json.dumps(state, sort_keys=True), len(state["inbox"])])
+
+
+def published_state(published: Path) -> dict | None:
+    """The fingerprint stored in a published warehouse; None when there is none or it cannot be read."""
+    if not published.exists():
+        return None
+    try:
+        con = duckdb.connect(str(published), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute(f"SELECT fingerprint FROM {STATE_TABLE}").fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return json.loads(row[0]) if row else None
+
+
+def reusable_files(previous: dict | None, current: dict) -> set[str]:
+    """Inbox files whose reports a refresh can take from the published warehouse instead of parsing again:
+    same name and content, parsed by the same code against the same reference data."""
+    if not previous or previous.get("code") != current["code"] or previous.get("reference") != current["reference"]:
+        return set()
+    before = previous.get("inbox", {})
+    return {name for name, sha in current["inbox"].items() if before.get(name) == sha}

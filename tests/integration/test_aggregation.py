@@ -1,0 +1,77 @@
+"""Province rows aggregate districts; every rate comes from summed counts."""
+
+import pytest
+
+from helpers import query
+
+
+def test_poverty_province_is_the_sum_of_districts(sample_db):
+    rows = query(sample_db, """
+        WITH d AS (SELECT year, sum(total_households) t, sum(poor_households) p, sum(near_poor_households) n,
+                          sum(em_households) e, sum(em_poor_households) ep, count(*) districts
+                   FROM marts.mart_poverty WHERE unit_level = 'district' GROUP BY year)
+        SELECT d.year, d.districts, m.total_households = d.t, m.poor_households = d.p,
+               m.near_poor_households = d.n, m.em_households = d.e, m.em_poor_households = d.ep,
+               m.poverty_rate_pct = round(100.0 * d.p / d.t, 2)
+        FROM d JOIN marts.mart_poverty m ON m.year = d.year AND m.unit_level = 'province' ORDER BY 1""")
+    assert rows == [(y, 9, True, True, True, True, True, True) for y in (2021, 2022, 2023)]
+
+
+def test_poverty_rate_is_not_an_average_of_district_rates(sample_db):
+    (avg_rate, rate) = query(sample_db, """
+        SELECT (SELECT round(avg(poverty_rate_pct), 2) FROM marts.mart_poverty
+                WHERE unit_level = 'district' AND year = 2022),
+               (SELECT poverty_rate_pct FROM marts.mart_poverty WHERE unit_code = '84' AND year = 2022)""")[0]
+    assert rate == 1.88 and avg_rate != rate
+
+
+def test_district_poverty_is_the_sum_of_communes(sample_db):
+    rows = query(sample_db, """
+        SELECT m.poor_households, r.poor FROM marts.mart_poverty m
+        JOIN (SELECT district_code, year, sum(poor_households) poor FROM raw.poverty_rows
+              GROUP BY ALL) r ON r.district_code = m.unit_code AND r.year = m.year""")
+    assert len(rows) == 27 and all(a == b for a, b in rows)
+
+
+def test_infrastructure_year_sums_flows_and_takes_last_quarter_stocks(sample_db):
+    rows = query(sample_db, """
+        SELECT y.unit_code, y.rural_road_km, q.km, y.investment_vnd, q.inv, y.ntm_communes, q4.ntm_communes,
+               y.ocop_products, q4.ocop_products
+        FROM marts.mart_infrastructure y
+        JOIN (SELECT unit_code, year, sum(rural_road_km) km, sum(investment_vnd) inv
+              FROM marts.mart_infrastructure WHERE period_type = 'quarter' GROUP BY ALL) q
+          ON q.unit_code = y.unit_code AND q.year = y.year
+        JOIN marts.mart_infrastructure q4 ON q4.unit_code = y.unit_code AND q4.period = y.period || '-Q4'
+        WHERE y.period_type = 'year'""")
+    assert len(rows) == 20  # 9 districts + province, 2 years
+    for unit, km, q_km, inv, q_inv, ntm, q4_ntm, ocop, q4_ocop in rows:
+        assert km == pytest.approx(q_km) and inv == q_inv and ntm == q4_ntm and ocop == q4_ocop, unit
+
+
+def test_savings_total_and_percentages(sample_db):
+    rows = query(sample_db, """
+        SELECT t.unit_code, t.year, t.planned_savings_vnd = s.planned, t.achieved_savings_vnd = s.achieved,
+               t.achieved_pct_of_plan = round(100.0 * s.achieved / s.planned, 2)
+        FROM marts.mart_savings t
+        JOIN (SELECT unit_code, year, sum(planned_savings_vnd) planned, sum(achieved_savings_vnd) achieved
+              FROM marts.mart_savings WHERE category <> 'total' GROUP BY ALL) s USING (unit_code, year)
+        WHERE t.category = 'total'""")
+    assert len(rows) == 30 and all(r[2:] == (True, True, True) for r in rows)
+
+
+def test_completeness_all_on_time_for_the_sample(sample_db):
+    rows = query(sample_db, "SELECT status, count(*) FROM marts.mart_reporting_completeness GROUP BY ALL")
+    assert rows == [("on_time", 9 * 14)]
+
+
+def test_lineage_columns_on_every_row(sample_db):
+    (missing,) = query(sample_db, """SELECT count(*) FROM raw.poverty_rows WHERE file_name IS NULL
+                                     OR sheet IS NULL OR row_number IS NULL OR sha256 IS NULL OR received_at IS NULL""")[0]
+    assert missing == 0
+
+
+def test_dim_admin_unit_has_the_province_units(sample_db):
+    rows = dict(query(sample_db, """SELECT unit_level, count(*) FROM marts.dim_admin_unit
+        WHERE unit_code = '84' OR parent_code = '84'
+           OR parent_code IN (SELECT unit_code FROM marts.dim_admin_unit WHERE parent_code = '84') GROUP BY 1"""))
+    assert rows == {"province": 1, "district": 9, "commune": 104}

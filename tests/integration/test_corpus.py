@@ -1,0 +1,360 @@
+"""The corpus (tests/corpus, made by make_corpus.py): one quirk per file, each with its exact outcome.
+
+Valid files must be accepted with exactly the landed values written here (and exactly the listed warnings);
+invalid files must be rejected by exactly one rule, at the Excel row and column given. Every file of the
+corpus has an entry here, so a new quirk cannot go untested.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipelines.parsing.files import parse_file
+from pipelines.settings import VIETNAM
+from workbooks import CORPUS, corpus_module
+
+TODAY = dt.date(2026, 11, 27)
+# every copy is 'received' on this day: before all due dates of the corpus reports
+RECEIVED = dt.datetime(2023, 1, 3, 8, 0, tzinfo=VIETNAM).timestamp()
+
+corpus = corpus_module()
+
+POVERTY = ["total_households", "poor_households", "near_poor_households", "em_households", "em_poor_households",
+           "em_near_poor_households"]
+INFRA = ["rural_road_km", "green_road_km", "lit_road_km", "investment_vnd", "people_contribution_vnd",
+         "ntm_standard", "ntm_advanced", "ntm_model", "ocop_products"]
+SAVINGS = ["budget_vnd", "planned_savings_vnd", "achieved_savings_vnd"]
+POVERTY_LABELS = dict(zip(POVERTY, corpus.POVERTY_HEADER[3:]))
+NAME = "Xã, phường, thị trấn"
+
+
+def parse(folder: str, name: str, reference, tmp_path: Path, received: float = RECEIVED):
+    """Parse a copy of a corpus file whose arrival time is fixed."""
+    copy = tmp_path / name
+    shutil.copyfile(CORPUS / folder / name, copy)
+    os.utime(copy, (received, received))
+    return parse_file(copy, name, reference, today=TODAY)
+
+
+def issues(report) -> list[tuple]:
+    return [(i.rule, i.row_number, i.column_name) for i in report.issues]
+
+
+def landed(report) -> dict[str, dict]:
+    key = "category" if report.family == "savings" else "commune_code"
+    columns = {"poverty": POVERTY, "infrastructure": INFRA, "savings": SAVINGS}[report.family]
+    return {row[key]: {c: row.get(c) for c in columns} for row in report.rows}
+
+
+# ---------------------------------------------------------------------------------------------- expected rows
+
+def poverty(district: str = "844", **changes: dict) -> dict[str, dict]:
+    """The generator's figures for every commune of the district, with the given changes by commune code."""
+    rows = {c.code: dict(zip(POVERTY, corpus.poverty_values(i))) for i, c in enumerate(corpus.COMMUNES[district])}
+    for code, values in changes.items():
+        rows[code.lstrip("_")].update(values)
+    return rows
+
+
+def infrastructure(district: str = "844", only: tuple[str, ...] | None = None, **changes: dict) -> dict:
+    rows = {}
+    for i, c in enumerate(corpus.COMMUNES[district]):
+        rural, green, lit, investment, contribution, std, adv, model, ocop = corpus.infra_values(i, c)
+        flags = [bool(std), bool(adv), bool(model)] if c.type == "Xã" else [None, None, None]
+        row = dict(zip(INFRA, [rural, green, lit, investment * 1_000_000, contribution * 1_000_000, *flags, ocop]))
+        if only is not None:  # a CSV giving some indicators: the others are missing (yes/no: no)
+            row = {k: (v if k in only else (False if k.startswith("ntm") and c.type == "Xã" else None))
+                   for k, v in row.items()}
+        rows[c.code] = row
+    for code, values in changes.items():
+        rows[code.lstrip("_")].update(values)
+    return rows
+
+
+def savings() -> dict[str, dict]:
+    return {code: {"budget_vnd": round(budget * 1_000_000), "planned_savings_vnd": round(planned * 1_000_000),
+                   "achieved_savings_vnd": round(achieved * 1_000_000)}
+            for code, (_label, budget, planned, achieved) in zip(corpus.SAVINGS_CODES, corpus.SAVINGS_ROWS)}
+
+
+def ntm(std: bool, adv: bool = False, model: bool = False) -> dict:
+    return {"ntm_standard": std, "ntm_advanced": adv, "ntm_model": model}
+
+
+# ---------------------------------------------------------------------------------------------- valid files
+
+Y, Q = "2022", "2023-Q3"
+BASE = poverty()
+# name: (family, district, period, rows, warnings as (rule, row, column))
+VALID: dict[str, tuple] = {
+    # layout and header labels
+    "title_rows_merged.xlsx": ("poverty", "844", Y, BASE, []),
+    "header_no_diacritics.xlsx": ("poverty", "844", Y, BASE, []),
+    "header_line_breaks.xlsx": ("poverty", "844", Y, BASE, []),
+    "header_repeated_spaces.xlsx": ("poverty", "844", Y, BASE, []),
+    "header_upper_case.xlsx": ("poverty", "844", Y, BASE, []),
+    "header_alternative_labels.xlsx": ("poverty", "844", Y, BASE, []),
+    "header_column_numbers_row.xlsx": ("poverty", "844", Y, BASE, []),
+    "sheet_name_no_diacritics.xlsx": ("poverty", "844", Y, BASE, []),
+    # commune names
+    "name_tone_placement.xlsx": ("poverty", "845", Y, poverty("845"), []),
+    "name_nfd.xlsx": ("poverty", "845", Y, poverty("845"), []),
+    "name_type_prefixes.xlsx": ("poverty", "844", Y, BASE, []),
+    "commune_code_only.xlsx": ("poverty", "844", Y, BASE, []),
+    "name_ambiguity_settled_by_type.xlsx": ("poverty", "849", Y, poverty("849"), []),
+    "ward_numbers.xlsx": ("poverty", "842", Y, poverty("842"), []),
+    # the district
+    "district_by_code.xlsx": ("poverty", "844", Y, BASE, []),
+    "district_code_wins_over_name.xlsx": ("poverty", "844", Y, BASE, []),
+    "district_code_number_cell.xlsx": ("poverty", "844", Y, BASE, []),
+    "district_tx_duyen_hai.xlsx": ("poverty", "851", Y, poverty("851"), []),
+    "district_h_cau_ngang.xlsx": ("poverty", "848", Y, poverty("848"), []),
+    "district_tp_tra_vinh.xlsx": ("poverty", "842", Y, poverty("842"), []),
+    "district_bare_name.xlsx": ("poverty", "844", Y, BASE, []),
+    "district_ubnd_and_province.xlsx": ("poverty", "844", Y, BASE, []),
+    # numbers
+    "number_text_thousands.xlsx": ("poverty", "844", Y,
+                                   poverty(_29293={"total_households": 4803}, _29266={"total_households": 12345}), []),
+    "number_text_spaces.xlsx": ("poverty", "844", Y,
+                                poverty(_29293={"total_households": 4803}, _29266={"total_households": 12345},
+                                        _29269={"poor_households": 31}), []),
+    "dash_as_zero.xlsx": ("poverty", "844", Y,
+                          poverty(_29293={"poor_households": 0, "near_poor_households": 0, "em_poor_households": 0,
+                                          "em_near_poor_households": 0}), []),
+    "empty_optional_is_null.xlsx": ("poverty", "844", Y, poverty(
+        _29293={"em_households": None, "em_poor_households": None, "em_near_poor_households": None},
+        _29296={"em_households": None, "em_poor_households": None, "em_near_poor_households": None}), []),
+    "number_text_decimal_comma.xlsx": ("infrastructure", "844", Q, infrastructure(_29293={
+        "rural_road_km": 12.5, "green_road_km": 1234.5, "lit_road_km": 0.75, "investment_vnd": 1_234_500_000,
+        "people_contribution_vnd": 12_500_000}), []),
+    "number_cell_vs_text_thousands.xlsx": ("infrastructure", "844", Q, infrastructure(
+        _29293={"rural_road_km": 4.803}, _29296={"rural_road_km": 4803.0}), []),
+    # money units
+    "money_dong.xlsx": ("savings", "844", Y, savings(), []),
+    "money_nghin_dong.xlsx": ("savings", "844", Y, savings(), []),
+    "money_trieu_dong.xlsx": ("savings", "844", Y, savings(), []),
+    "money_ty_dong.xlsx": ("savings", "844", Y, savings(), []),
+    "money_unit_abbreviated.xlsx": ("savings", "844", Y, savings(), []),
+    "money_no_unit.xlsx": ("savings", "844", Y, savings(), [
+        ("money_unit_missing", 4, "Dự toán"), ("money_unit_missing", 4, "Kế hoạch tiết kiệm"),
+        ("money_unit_missing", 4, "Thực hiện tiết kiệm")]),
+    # yes/no cells
+    "yes_no_cells.xlsx": ("infrastructure", "844", Q, infrastructure(
+        _29275=ntm(True), _29272=ntm(True), _29287=ntm(True), _29293=ntm(True), _29296=ntm(True),
+        _29305=ntm(True), _29278=ntm(False), _29269=ntm(False), _29302=ntm(False), _29299=ntm(False),
+        _29290=ntm(False), _29281=ntm(False), _29284=ntm(True, adv=True)), []),
+    "ntm_on_township.xlsx": ("infrastructure", "844", Q, infrastructure(),
+                             [("ntm_not_applicable", 8, "Đạt chuẩn NTM")]),
+    # total and footer rows, formulas
+    "total_row_tong.xlsx": ("poverty", "844", Y, BASE, []),
+    "total_row_cong.xlsx": ("poverty", "844", Y, BASE, []),
+    "total_row_toan_huyen.xlsx": ("poverty", "844", Y, BASE, []),
+    "total_row_upper_colon.xlsx": ("poverty", "844", Y, BASE, []),
+    "total_row_merged_label.xlsx": ("poverty", "844", Y, BASE, []),
+    "footer_without_total_row.xlsx": ("poverty", "844", Y, BASE, []),
+    "total_row_mismatch.xlsx": ("poverty", "844", Y, BASE, [("total_row_mismatch", 19, "Tổng số hộ")]),
+    "formula_cached_values.xlsx": ("poverty", "844", Y, poverty(_29293={"near_poor_households": 46}), []),
+    # periods
+    "period_quy_iii_nam_2023.xlsx": ("infrastructure", "844", Q, infrastructure(), []),
+    "period_2023-q3.xlsx": ("infrastructure", "844", Q, infrastructure(), []),
+    "period_q3_slash_2023.xlsx": ("infrastructure", "844", Q, infrastructure(), []),
+    "period_quy_3_slash_2023.xlsx": ("infrastructure", "844", Q, infrastructure(), []),
+    "period_lower_case_roman.xlsx": ("infrastructure", "844", Q, infrastructure(), []),
+    "period_year_number_cell.xlsx": ("poverty", "844", Y, BASE, []),
+    "period_year_only.xlsx": ("poverty", "844", Y, BASE, []),
+    # the report header
+    "report_date_excel_date.xlsx": ("poverty", "844", Y, BASE, []),
+    "info_sheet_shifted.xlsx": ("poverty", "844", Y, BASE, []),
+    "report_late.xlsx": ("poverty", "844", Y, BASE, [("report_late", None, None)]),
+    "report_date_unreadable.xlsx": ("poverty", "844", Y, BASE, [("report_date_invalid", None, None)]),
+    "commune_missing.xlsx": ("poverty", "844", Y, {k: v for k, v in BASE.items() if k not in ("29305", "29284")},
+                             [("commune_missing", None, None)]),
+    # CSV
+    "csv_utf8_bom.csv": ("poverty", "844", Y, BASE, []),
+    "csv_utf8_no_bom.csv": ("infrastructure", "848", Q, infrastructure(
+        "848", only=("rural_road_km", "investment_vnd", "ntm_standard", "ocop_products")), []),
+    "csv_cp1258_semicolon.csv": ("infrastructure", "842", Q, infrastructure(
+        "842", only=("rural_road_km", "lit_road_km")), []),
+    "csv_cp1258_comma.csv": ("savings", "844", Y, savings(), []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_valid(name, reference, tmp_path):
+    family, district, period, rows, warnings = VALID[name]
+    (report,) = parse("valid", name, reference, tmp_path)
+    assert issues(report) == warnings
+    assert report.status == "accepted"
+    assert (report.family, report.district.code, report.period.code) == (family, district, period)
+    assert landed(report) == rows
+
+
+def test_two_families_in_one_workbook(reference, tmp_path):
+    poverty_report, savings_report = parse("valid", "two_families_extra_sheet.xlsx", reference, tmp_path)
+    assert (poverty_report.sheet, poverty_report.status, landed(poverty_report)) == ("Giảm nghèo", "accepted", BASE)
+    assert (savings_report.sheet, savings_report.status, landed(savings_report)) == ("Tiết kiệm", "accepted",
+                                                                                     savings())
+    assert poverty_report.issues == savings_report.issues == []
+
+
+@pytest.mark.parametrize("name, first_row", [("title_rows_merged.xlsx", 8), ("header_column_numbers_row.xlsx", 6),
+                                             ("total_row_tong.xlsx", 5), ("csv_utf8_bom.csv", 2)])
+def test_excel_row_numbers_are_kept(name, first_row, reference, tmp_path):
+    (report,) = parse("valid", name, reference, tmp_path)
+    assert [r["row_number"] for r in report.rows][:2] == [first_row, first_row + (6 if name.endswith(".csv") else 1)]
+
+
+def test_commune_names_are_kept_as_written_or_official(reference, tmp_path):
+    (report,) = parse("valid", "commune_code_only.xlsx", reference, tmp_path)
+    assert {r["commune_code"]: r["commune_name"] for r in report.rows}["29293"] == "Xã Đại Phúc"
+    (report,) = parse("valid", "name_nfd.xlsx", reference, tmp_path)
+    names = {r["commune_code"]: r["commune_name"] for r in report.rows}
+    assert names["29320"] == "Xã Hoà Tân"  # as written, in NFC
+
+
+def test_report_header_values(reference, tmp_path):
+    (report,) = parse("valid", "report_date_excel_date.xlsx", reference, tmp_path)
+    assert report.report_date == dt.date(2023, 1, 2)
+    (report,) = parse("valid", "info_sheet_shifted.xlsx", reference, tmp_path)
+    assert (report.report_date, report.prepared_by) == (dt.date(2023, 1, 2), "Nguyễn Thị Lan")
+    (report,) = parse("valid", "report_late.xlsx", reference, tmp_path)
+    assert report.report_date == dt.date(2023, 2, 20)
+    assert report.issues[0].message == "Báo cáo kỳ 2022 nộp ngày 20/02/2023, sau hạn 15/01/2023."
+
+
+def test_report_received_late_without_report_date(reference, tmp_path):
+    """No 'Ngày lập' (a CSV): the time the file arrived counts against the calendar's due date."""
+    late = dt.datetime(2023, 2, 1, 9, 30, tzinfo=VIETNAM).timestamp()
+    (report,) = parse("valid", "csv_utf8_bom.csv", reference, tmp_path, received=late)
+    assert issues(report) == [("report_late", None, None)] and report.status == "accepted"
+    assert "01/02/2023" in report.issues[0].message and "15/01/2023" in report.issues[0].message
+    on_time = dt.datetime(2023, 1, 15, 23, 0, tzinfo=VIETNAM).timestamp()
+    (report,) = parse("valid", "csv_utf8_bom.csv", reference, tmp_path, received=on_time)
+    assert report.issues == []
+
+
+# ---------------------------------------------------------------------------------------------- invalid files
+
+P = corpus.POVERTY_HEADER
+I = corpus.INFRA_HEADER
+S = corpus.SAVINGS_HEADER
+# name: the errors, exactly, as (rule, Excel row, column header)
+INVALID: dict[str, list[tuple]] = {
+    "district_unknown.xlsx": [("district_unknown", None, None)],
+    "district_code_of_other_province.xlsx": [("district_unknown", None, None)],
+    "district_ambiguous.xlsx": [("district_ambiguous", None, None)],
+    "district_missing.xlsx": [("district_missing", None, None)],
+    "period_invalid.xlsx": [("period_invalid", None, None)],
+    "period_missing.xlsx": [("period_missing", None, None)],
+    "period_wrong_type.xlsx": [("period_wrong_type", None, None)],
+    "period_wrong_type_year_on_infrastructure.xlsx": [("period_wrong_type", None, None)],
+    "period_in_future.xlsx": [("period_in_future", None, None)],
+    "info_sheet_missing.xlsx": [("info_sheet_missing", None, None)],
+    "no_report_sheet.xlsx": [("no_report_sheet", None, None)],
+    "required_column_missing.xlsx": [("required_column_missing", None, None)],
+    "no_data_rows.xlsx": [("no_data_rows", None, None)],
+    "commune_unknown.xlsx": [("commune_unknown", 8, NAME)],
+    "commune_ambiguous.xlsx": [("commune_ambiguous", 7, NAME)],
+    "commune_other_district.xlsx": [("commune_other_district", 19, NAME)],
+    "commune_other_district_by_code.xlsx": [("commune_other_district", 19, NAME)],
+    "commune_duplicate.xlsx": [("commune_duplicate", 19, NAME)],
+    "value_not_number.xlsx": [("value_not_number", 9, "Số hộ nghèo")],
+    "value_negative.xlsx": [("value_negative", 9, "Số hộ cận nghèo")],
+    "value_negative_text.xlsx": [("value_negative", 9, "Tổng số hộ")],
+    "value_missing.xlsx": [("value_missing", 9, "Tổng số hộ")],
+    "value_not_integer.xlsx": [("value_not_integer", 9, "Tổng số hộ")],
+    "cell_error_div0.xlsx": [("cell_error", 9, "Số hộ nghèo")],
+    "poor_exceeds_total.xlsx": [("poor_exceeds_total", 9, "Số hộ nghèo")],
+    "near_poor_exceeds_total.xlsx": [("near_poor_exceeds_total", 9, "Số hộ cận nghèo")],
+    "em_exceeds_total.xlsx": [("em_exceeds_total", 9, "Số hộ DTTS")],
+    "em_poor_exceeds_poor.xlsx": [("em_exceeds_total", 9, "Số hộ nghèo DTTS")],
+    "ntm_advanced_without_standard.xlsx": [("ntm_without_standard", 14, "Đạt chuẩn NTM nâng cao")],
+    "ntm_model_without_standard.xlsx": [("ntm_without_standard", 9, "Đạt chuẩn NTM kiểu mẫu")],
+    "value_not_yes_no.xlsx": [("value_not_yes_no", 9, "Đạt chuẩn NTM")],
+    "value_negative_km.xlsx": [("value_negative", 9, "Đường GTNT xây mới, nâng cấp (km)")],
+    "money_unit_unknown.xlsx": [("money_unit_unknown", 4, "Vốn đầu tư (USD)")],
+    "savings_achieved_negative.xlsx": [("value_negative", 5, "Thực hiện tiết kiệm (triệu đồng)")],
+    "savings_planned_negative.xlsx": [("value_negative", 6, "Kế hoạch tiết kiệm (triệu đồng)")],
+    "savings_category_unknown.xlsx": [("category_unknown", 7, "Nội dung")],
+    "savings_category_duplicate.xlsx": [("category_duplicate", 9, "Nội dung")],
+    "not_a_workbook.xlsx": [("file_unreadable", None, None)],
+    "old_format.xls": [("file_unreadable", None, None)],
+    "empty.xlsx": [("file_unreadable", None, None)],
+    "empty.csv": [("file_unreadable", None, None)],
+    "zip_not_workbook.xlsx": [("file_unreadable", None, None)],
+    "truncated.xlsx": [("file_unreadable", None, None)],
+    "csv_columns_missing.csv": [("csv_columns_missing", None, None)],
+    "csv_family_unknown.csv": [("csv_family_unknown", 2, "family")],
+    "csv_indicator_unknown.csv": [("csv_indicator_unknown", 86, "indicator")],
+    "csv_value_not_number.csv": [("value_not_number", 3, "poor_households")],
+    "csv_value_duplicate.csv": [("csv_value_duplicate", 86, "value")],
+    "csv_district_unknown.csv": [("district_unknown", None, None)],
+}
+# what the message must say for the clerk to act on it
+MESSAGE_MUST_NAME = {
+    "district_ambiguous.xlsx": ["Huyện Duyên Hải (mã 850)", "Thị xã Duyên Hải (mã 851)"],
+    "district_code_of_other_province.xlsx": ["886", "An Phú", "An Giang"],
+    "commune_ambiguous.xlsx": ["Thị trấn Định An (mã 29462)", "Xã Định An (mã 29494)"],
+    "commune_other_district.xlsx": ["Xã Hòa Ân (mã 29311)", "Huyện Cầu Kè", "Huyện Càng Long"],
+    "commune_duplicate.xlsx": ["Xã Đại Phúc", "dòng 9"],
+    "required_column_missing.xlsx": ["'Số hộ cận nghèo'"],
+    "old_format.xls": ["Excel 97-2003 (.xls)"],
+    "empty.xlsx": ["tệp rỗng"],
+    "truncated.xlsx": ["bị hỏng"],
+    "period_in_future.xlsx": ["2099", "31/12/2099"],
+    "poor_exceeds_total.xlsx": ["2500", "2148"],
+    "value_not_number.xlsx": ["mười hai"],
+    "cell_error_div0.xlsx": ["#DIV/0!"],
+    "money_unit_unknown.xlsx": ["USD", "(triệu đồng)"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVALID))
+def test_invalid(name, reference, tmp_path):
+    reports = parse("invalid", name, reference, tmp_path)
+    assert len(reports) == 1
+    (report,) = reports
+    errors = [(i.rule, i.row_number, i.column_name) for i in report.issues if i.severity == "error"]
+    assert errors == INVALID[name]
+    assert report.status == "rejected"
+    message = next(i.message for i in report.issues if i.severity == "error")
+    for text in MESSAGE_MUST_NAME.get(name, []):
+        assert text in message, message
+
+
+def test_invalid_reports_still_check_their_rows(reference, tmp_path):
+    """An unknown district does not hide the other problems of the report: all are listed at once."""
+    path = tmp_path / "x.xlsx"
+    data = corpus.poverty_data()
+    data[4][4] = 99_999  # poor > total, row 9
+    data[5][3] = "abc"  # not a number, row 10
+    path.write_bytes(corpus.book(corpus.info_sheet("Huyện Bình Tân", period="Quý 1/2022"),
+                                 corpus.poverty_sheet(data, total_label=None)))
+    (report,) = parse_file(path, path.name, reference, today=TODAY)
+    assert issues(report) == [("district_unknown", None, None), ("period_wrong_type", None, None),
+                              ("poor_exceeds_total", 9, "Số hộ nghèo"), ("value_not_number", 10, "Tổng số hộ")]
+
+
+# ---------------------------------------------------------------------------------------------- the corpus itself
+
+def test_every_corpus_file_has_an_expected_outcome():
+    hostile = {p.name for p in (CORPUS / "hostile").iterdir()}
+    assert {p.name for p in (CORPUS / "valid").iterdir()} == set(VALID) | {"two_families_extra_sheet.xlsx"}
+    assert {p.name for p in (CORPUS / "invalid").iterdir()} == set(INVALID)
+    assert hostile == set(corpus.ODD_NAMES) | {"billion_laughs.xlsx"}
+
+
+def test_corpus_is_generated_and_small(tmp_path):
+    """The committed files are exactly what make_corpus.py writes (deterministic), and stay small."""
+    corpus.write_all(tmp_path)
+    for folder in ("valid", "invalid", "hostile"):
+        made = {p.name: p.read_bytes() for p in (tmp_path / folder).iterdir()}
+        committed = {p.name: p.read_bytes() for p in (CORPUS / folder).iterdir()}
+        assert made.keys() == committed.keys()
+        assert [n for n in made if made[n] != committed[n]] == [], "run python tests/corpus/make_corpus.py"
+    assert sum(p.stat().st_size for p in CORPUS.rglob("*") if p.is_file()) < 2 * 1024 * 1024

@@ -1,0 +1,283 @@
+"""Hostile files: zip bombs, a million rows, entity bombs, odd file names, symlinks.
+
+Each is refused (or parsed) with a clear message, in bounded time and memory, and never crashes the run.
+Large files are made here, in tmp_path, by the functions of tests/corpus/make_corpus.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.parsing.inbox import inbox_files, parse_inbox
+from pipelines.storage.landing import land_reports
+from pipelines.parsing.files import parse_file
+from pipelines.parsing.results import Limits
+from workbooks import CORPUS, corpus_module
+
+corpus = corpus_module()
+TODAY = dt.date(2026, 11, 27)
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "seeds" / "reference"
+
+
+def parse(path: Path, reference, limits: Limits | None = None):
+    return parse_file(path, path.name, reference, today=TODAY, limits=limits)
+
+
+def rules(reports) -> list[str]:
+    return [i.rule for r in reports for i in r.issues if i.severity == "error"]
+
+
+def measured(path: Path, timeout: float = 60) -> dict:
+    """Parse in a fresh process with the default limits: the rules found, seconds taken, peak RSS in MB.
+
+    The peak is the process's own high-water mark (VmHWM): getrusage's ru_maxrss survives exec, so in a
+    child of a big pytest process it would report the parent's size.
+    """
+    script = f"""
+import datetime as dt, json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, {str(ROOT)!r})
+from pipelines.parsing.reference import load_reference
+from pipelines.parsing.files import parse_file
+
+def peak_mb():
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+reference = load_reference(Path({str(REFERENCE)!r}))
+started = time.monotonic()
+reports = parse_file(Path(sys.argv[1]), "x.xlsx", reference, today=dt.date(2026, 11, 27))
+print(json.dumps({{"rules": [i.rule for r in reports for i in r.issues], "seconds": time.monotonic() - started,
+                  "messages": [i.message for r in reports for i in r.issues], "rss_mb": peak_mb()}}))
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
+                          timeout=timeout, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------- zip bombs
+
+@pytest.fixture(scope="module")
+def bombs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bombs")
+    return {
+        # 1 GiB of sheet XML in a 1 MB file; the zip says so
+        "honest": corpus.zip_bomb(root / "bomb.xlsx", 1 << 30),
+        # the same, but the zip directory claims the sheet is 5 kB
+        "lying": corpus.zip_bomb(root / "bomb_lying.xlsx", 1 << 30, declared_bytes=5_000),
+    }
+
+
+@pytest.mark.parametrize("kind", ["honest", "lying"])
+def test_zip_bomb_with_default_limits_is_refused_quickly_in_little_memory(bombs, kind):
+    assert bombs[kind].stat().st_size < 2 * 1024 * 1024
+    result = measured(bombs[kind])
+    assert result["rules"] == ["workbook_too_large"]
+    assert "tối đa 200 MB" in result["messages"][0]
+    assert result["seconds"] < 5
+    assert result["rss_mb"] < 400  # the bomb is never inflated into memory (the interpreter alone is ~150 MB)
+
+
+@pytest.mark.parametrize("declared", [None, 1_000])
+def test_zip_bomb_with_small_limits(tmp_path, reference, declared):
+    path = corpus.zip_bomb(tmp_path / "b.xlsx", 8 << 20, declared_bytes=declared)
+    limits = Limits(max_unzipped_bytes=4 << 20, max_sheet_xml_bytes=2 << 20)
+    (report,) = parse(path, reference, limits)
+    assert [(i.rule, i.severity) for i in report.issues] == [("workbook_too_large", "error")]
+    assert "tối đa 4 MB" in report.issues[0].message
+
+
+def test_member_whose_size_lies_within_the_limits_is_unreadable(tmp_path, reference):
+    """A zip whose directory understates a member's size is corrupt: refused, never handed to calamine."""
+    path = corpus.zip_bomb(tmp_path / "b.xlsx", 3 << 20, declared_bytes=1_000)
+    (report,) = parse(path, reference)
+    assert rules([report]) == ["file_unreadable"]
+    assert "1000" in report.issues[0].message
+
+
+def test_shared_strings_part_is_bounded_too(tmp_path, reference):
+    """Parts calamine reads whole on opening (shared strings, styles) count against the per-part limit."""
+    parts = corpus.raw_parts(["Thông tin", "Giảm nghèo"])
+    parts["xl/worksheets/sheet1.xml"] = corpus.sheet_xml(corpus._info_sheet_data())
+    parts["xl/worksheets/sheet2.xml"] = corpus.sheet_xml(b"<sheetData/>")
+    parts["xl/sharedStrings.xml"] = b"<sst>" + b"<si><t>a</t></si>" * 200_000 + b"</sst>"
+    path = tmp_path / "strings.xlsx"
+    path.write_bytes(corpus.zip_bytes(parts))
+    (report,) = parse(path, reference, Limits(max_sheet_xml_bytes=1 << 20))
+    assert rules([report]) == ["workbook_too_large"]
+
+
+def test_too_many_zip_members(tmp_path, reference):
+    path = tmp_path / "a.xlsx"
+    shutil.copyfile(CORPUS / "valid" / "total_row_tong.xlsx", path)
+    (report,) = parse(path, reference, Limits(max_members=5))
+    assert rules([report]) == ["workbook_too_large"]
+
+
+def test_file_too_large_is_not_opened(tmp_path, reference):
+    path = tmp_path / "a.xlsx"
+    shutil.copyfile(CORPUS / "valid" / "total_row_tong.xlsx", path)
+    (report,) = parse(path, reference, Limits(max_file_bytes=1_000))
+    assert [(i.rule, i.severity) for i in report.issues] == [("file_too_large", "error")]
+    assert "tối đa" in report.issues[0].message
+
+
+# ---------------------------------------------------------------------------------------------- big sheets
+
+def test_million_rows_refused_in_bounded_time_and_memory(tmp_path):
+    path = corpus.million_row_workbook(tmp_path / "million.xlsx")
+    assert path.stat().st_size < 10 * 1024 * 1024
+    result = measured(path)
+    assert result["rules"] == ["sheet_too_large"]
+    assert "1.000.001 dòng; tối đa 50.000 dòng" in result["messages"][0]
+    assert result["seconds"] < 10
+    assert result["rss_mb"] < 1024
+
+
+def test_sheet_limits_rows_cells_bytes(tmp_path, reference):
+    path = corpus.million_row_workbook(tmp_path / "small.xlsx", rows=300)
+    for limits, detail in [(Limits(max_rows=100), "301 dòng; tối đa 100 dòng"),
+                           (Limits(max_cells=200), "ô; tối đa 200 ô"),
+                           (Limits(max_sheet_xml_bytes=5_000), "MB khi giải nén")]:
+        (report,) = parse(path, reference, limits)
+        assert rules([report]) == ["sheet_too_large"], limits
+        assert detail in report.issues[0].message and "'Giảm nghèo'" in report.issues[0].message
+
+
+def test_csv_with_too_many_lines(tmp_path, reference):
+    path = tmp_path / "big.csv"
+    path.write_text("district_code,period,family,item,indicator,value\n" + "844,2022,poverty,29293,x,1\n" * 1000)
+    (report,) = parse(path, reference, Limits(max_csv_lines=500))
+    assert rules([report]) == ["sheet_too_large"]
+
+
+# ---------------------------------------------------------------------------------------------- XML bombs
+
+def test_billion_laughs_is_refused_quickly(reference):
+    started = time.monotonic()
+    (report,) = parse(CORPUS / "hostile" / "billion_laughs.xlsx", reference)
+    assert time.monotonic() - started < 2
+    assert rules([report]) == ["file_unreadable"]
+
+
+def test_password_protected_workbook(tmp_path, reference):
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "EncryptedPackage".encode("utf-16-le"))
+    (report,) = parse(path, reference)
+    assert rules([report]) == ["file_unreadable"] and "mật khẩu" in report.issues[0].message
+
+
+# ---------------------------------------------------------------------------------------------- file names
+
+ODD_NAMES = corpus.ODD_NAMES + ['báo cáo "quý III".xlsx', "tab\tand\nnewline.xlsx", "$(rm -rf ~).xlsx",
+                                "quote'; SELECT 1; --\".csv"]
+
+
+@pytest.mark.parametrize("name", ODD_NAMES)
+def test_odd_file_names_parse_fine(name, tmp_path, reference):
+    source = CORPUS / "hostile" / name if (CORPUS / "hostile" / name).exists() else None
+    path = tmp_path / name
+    if source is not None:
+        shutil.copyfile(source, path)
+    else:
+        shutil.copyfile(CORPUS / "hostile" / ("'; DROP TABLE x; --.xlsx" if name.endswith(".xlsx")
+                                              else corpus.ODD_NAMES[-1]), path)
+    (report,) = parse_file(path, name, reference, today=TODAY)
+    assert report.file_name == name
+    assert report.status == "accepted" and len(report.rows) == 14
+
+
+def test_odd_names_land_verbatim_and_no_sql_is_run(tmp_path, reference):
+    """File names travel as data: the warehouse holds them verbatim and its tables survive."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in corpus.ODD_NAMES:
+        shutil.copyfile(CORPUS / "hostile" / name, inbox / name)
+    (inbox / 'x"; DROP TABLE raw.poverty_rows; --.xlsx').write_bytes((inbox / corpus.ODD_NAMES[0]).read_bytes())
+    reports = parse_inbox(inbox, REFERENCE)
+    db = tmp_path / "w.duckdb"
+    land_reports(db, reports)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = {r[0] for r in con.execute("SELECT file_name FROM raw.report_submissions").fetchall()}
+        rows = con.execute("SELECT count(*) FROM raw.poverty_rows").fetchone()[0]
+    finally:
+        con.close()
+    assert names == set(corpus.ODD_NAMES) | {'x"; DROP TABLE raw.poverty_rows; --.xlsx'}
+    assert rows == 14 * len(names)
+
+
+# ---------------------------------------------------------------------------------------------- symlinks
+
+def test_symlink_out_of_the_inbox_is_not_followed(tmp_path, reference):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.xlsx"
+    shutil.copyfile(CORPUS / "valid" / "total_row_tong.xlsx", secret)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copyfile(CORPUS / "valid" / "total_row_cong.xlsx", inbox / "real.xlsx")
+    os.symlink(secret, inbox / "link.xlsx")
+    os.symlink(outside, inbox / "linked_folder")
+    os.symlink("/etc/passwd", inbox / "passwd.csv")
+    # the inbox scan skips links (to files and to folders) ...
+    assert [p.name for p in inbox_files(inbox)] == ["real.xlsx"]
+    assert [r.file_name for r in parse_inbox(inbox, REFERENCE)] == ["real.xlsx"]
+    # ... and parse_file refuses one without opening what it points to
+    for link in ("link.xlsx", "passwd.csv"):
+        (report,) = parse(inbox / link, reference)
+        assert rules([report]) == ["file_unreadable"] and "symlink" in report.issues[0].message
+        assert report.rows == []
+
+
+def test_corrupt_members_never_crash(tmp_path, reference):
+    """A zip entry with a bad deflate stream or compression method is a clear refusal, not an exception."""
+    good = (CORPUS / "valid" / "total_row_tong.xlsx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "bad.xlsx", "w") as zf, zipfile.ZipFile(CORPUS / "valid" / "total_row_tong.xlsx") \
+            as src:
+        for info in src.infolist():
+            zf.writestr(info.filename, src.read(info.filename), compress_type=zipfile.ZIP_BZIP2)
+    (report,) = parse(tmp_path / "bad.xlsx", reference)
+    assert rules([report]) == ["file_unreadable"]
+    damaged = bytearray(good)
+    middle = len(damaged) // 2
+    damaged[middle:middle + 200] = b"\x00" * 200
+    (tmp_path / "damaged.xlsx").write_bytes(bytes(damaged))
+    (report,) = parse(tmp_path / "damaged.xlsx", reference)
+    assert rules([report]) == ["file_unreadable"]
+
+
+def test_huge_info_sheet_is_not_loaded(tmp_path, reference):
+    rows = b"".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>'.encode() for r in range(1, 301))
+    path = tmp_path / "info.xlsx"
+    path.write_bytes(corpus.raw_workbook({"Thông tin": b"<sheetData>" + rows + b"</sheetData>",
+                                          "Giảm nghèo": b"<sheetData/>"}))
+    (report,) = parse(path, reference, Limits(max_rows=100))
+    assert [(i.rule, i.message) for i in report.issues] == [
+        ("sheet_too_large", "Trang 'Thông tin' quá lớn (300 dòng; tối đa 100 dòng). Chỉ giữ các dòng số liệu của "
+                            "báo cáo, xoá các dòng và cột thừa.")]
+
+
+def test_file_name_is_a_label_never_a_path(tmp_path, reference):
+    """The name recorded for a file (even '../../x') is only ever data: the file read is the path given."""
+    path = tmp_path / "a.xlsx"
+    shutil.copyfile(CORPUS / "valid" / "total_row_tong.xlsx", path)
+    (report,) = parse_file(path, "../../etc/passwd", reference, today=TODAY)
+    assert report.file_name == "../../etc/passwd" and report.status == "accepted" and len(report.rows) == 14

@@ -1,0 +1,157 @@
+"""`emulation template`: a blank workbook per family that, once filled, the warehouse accepts exactly."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from pipelines.parsing.families import FAMILIES
+from pipelines.parsing.files import parse_file
+from pipelines.cli.template import FAMILY_NAMES, add_template_parser, main_template
+from pipelines.parsing.template import FIRST_DATA_ROW, HEADER_ROW, write_template
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def fill(path, values_by_row, date="10/01/2023", by="Trần Thị Hoa"):
+    """Type figures into a template as a clerk would (column letter -> value, per data row index)."""
+    wb = openpyxl.load_workbook(path)
+    wb["Thông tin"]["B4"] = date
+    wb["Thông tin"]["B5"] = by
+    ws = wb[[n for n in wb.sheetnames if n not in ("Thông tin", "Hướng dẫn")][0]]
+    for k, values in values_by_row.items():
+        for letter, value in values.items():
+            ws[f"{letter}{FIRST_DATA_ROW + k}"] = value
+    wb.save(path)
+
+
+def data_rows(path):
+    ws = openpyxl.load_workbook(path)[[n for n in openpyxl.load_workbook(path).sheetnames
+                                       if n not in ("Thông tin", "Hướng dẫn")][0]]
+    rows = []
+    r = FIRST_DATA_ROW
+    while ws.cell(row=r, column=1).value is not None:
+        rows.append([ws.cell(row=r, column=c).value for c in range(1, ws.max_column + 1)])
+        r += 1
+    return ws, rows
+
+
+def validations(ws) -> dict[str, tuple]:
+    """Data validations of a sheet by the first cell range they cover: (type, operator, formula1)."""
+    return {str(v.sqref).split()[0]: (v.type, v.operator, v.formula1) for v in ws.data_validations.dataValidation}
+
+
+def test_poverty_template_round_trips(tmp_path, reference):
+    path = write_template("poverty", "844", "2022", tmp_path / "t.xlsx", reference)
+    wb = openpyxl.load_workbook(path)
+    info = {r[0]: r[1] for r in wb["Thông tin"].iter_rows(values_only=True)}
+    assert info == {"Đơn vị": "Huyện Càng Long", "Mã đơn vị": "844", "Kỳ báo cáo": "Năm 2022", "Ngày lập": None,
+                    "Người lập": None}
+    ws, rows = data_rows(path)
+    header = [c.value for c in ws[HEADER_ROW]]
+    assert header == ["STT"] + [c.labels[0] for c in FAMILIES["poverty"].columns]
+    assert [(r[1], r[2]) for r in rows][:3] == [("Thị trấn Càng Long", "29266"), ("Xã Mỹ Cẩm", "29269"),
+                                                ("Xã An Trường A", "29272")]
+    assert len(rows) == 14 and all(isinstance(r[2], str) for r in rows)
+    assert validations(ws) == {"D5:D18": ("whole", "greaterThanOrEqual", "0")}
+    assert len(ws.data_validations.dataValidation[0].sqref.ranges) == 6  # D..I
+
+    fill(path, {k: {"D": 1000 + k, "E": 10 + k, "F": "2.0" if k == 0 else 20, "G": None if k else 300,
+                    "H": None if k else "1", "I": None if k else 2} for k in range(14)})
+    (report,) = parse_file(path, path.name, reference, today=TODAY)
+    assert report.issues == [] and report.status == "accepted"
+    assert report.report_date == dt.date(2023, 1, 10) and report.prepared_by == "Trần Thị Hoa"
+    first = report.rows[0]
+    assert (first["commune_code"], first["total_households"], first["poor_households"],
+            first["near_poor_households"], first["em_households"], first["em_poor_households"],
+            first["em_near_poor_households"]) == ("29266", 1000, 10, 2, 300, 1, 2)
+    assert [r["total_households"] for r in report.rows] == [1000 + k for k in range(14)]
+    assert report.rows[5]["em_households"] is None  # left empty: missing, not zero
+
+
+def test_infrastructure_template_round_trips(tmp_path, reference):
+    path = write_template("infrastructure", "842", "Quý III/2023", tmp_path / "t.xlsx", reference)
+    ws, rows = data_rows(path)
+    assert [r[1] for r in rows] == ["Phường 4", "Phường 1", "Phường 3", "Phường 5", "Phường 7", "Phường 8",
+                                    "Phường 9", "Xã Long Đức"]
+    checks = validations(ws)
+    assert checks["D5:D12"] == ("decimal", "greaterThanOrEqual", "0")  # km and money
+    assert checks["L5:L12"] == ("whole", "greaterThanOrEqual", "0")  # OCOP products
+    assert checks["I12"] == ("list", None, '"x"')  # NTM: only the xã
+    assert checks["I5"][0] == "textLength"  # wards: must stay empty
+    assert openpyxl.load_workbook(path)["Thông tin"]["B3"].value == "Quý III/2023"
+
+    fill(path, {k: {"D": 1.5 + k, "E": "0,25", "F": 0, "G": 1200, "H": "12,5", "L": k} for k in range(8)}
+         | {7: {"D": 3, "E": 1, "F": 2, "G": 100, "H": 10, "I": "x", "J": "x", "L": 4}}, date="05/10/2023")
+    (report,) = parse_file(path, path.name, reference, today=TODAY)
+    assert report.issues == [] and report.status == "accepted"
+    assert report.period.code == "2023-Q3"
+    by_code = {r["commune_code"]: r for r in report.rows}
+    assert (by_code["29236"]["rural_road_km"], by_code["29236"]["green_road_km"], by_code["29236"]["investment_vnd"],
+            by_code["29236"]["people_contribution_vnd"], by_code["29236"]["ntm_standard"]) == (
+        1.5, 0.25, 1_200_000_000, 12_500_000, None)
+    assert (by_code["29263"]["ntm_standard"], by_code["29263"]["ntm_advanced"], by_code["29263"]["ntm_model"],
+            by_code["29263"]["ocop_products"]) == (True, True, False, 4)
+
+
+def test_savings_template_round_trips(tmp_path, reference):
+    path = write_template("savings", "TX Duyên Hải", "Năm 2022", tmp_path / "t.xlsx", reference)
+    ws, rows = data_rows(path)
+    assert [r[1] for r in rows] == ["Chi thường xuyên", "Đầu tư công", "Mua sắm tài sản công",
+                                    "Hội nghị, hội thảo, công tác phí", "Khác"]
+    assert validations(ws) == {"C5:C9": ("decimal", "greaterThanOrEqual", "0")}
+    assert openpyxl.load_workbook(path)["Thông tin"]["B2"].value == "851"
+    fill(path, {k: {"C": 1000 * (k + 1), "D": "12,5", "E": 10 + k} for k in range(5)}, date="20/01/2023")
+    (report,) = parse_file(path, path.name, reference, today=TODAY)
+    assert report.issues == [] and report.district.code == "851"
+    assert [(r["category"], r["budget_vnd"], r["planned_savings_vnd"], r["achieved_savings_vnd"])
+            for r in report.rows][:2] == [("regular_spending", 1_000_000_000, 12_500_000, 10_000_000),
+                                          ("public_investment", 2_000_000_000, 12_500_000, 11_000_000)]
+
+
+def test_blank_template_is_refused_for_missing_values(tmp_path, reference):
+    """A template sent back unfilled is not mistaken for zeros."""
+    path = write_template("poverty", "849", "2023", tmp_path / "t.xlsx", reference)
+    (report,) = parse_file(path, path.name, reference, today=TODAY)
+    assert report.status == "rejected"
+    assert {i.rule for i in report.issues} == {"value_missing"}
+    assert len(report.issues) == 17 * 3  # every commune of Trà Cú, three required counts
+
+
+@pytest.mark.parametrize("family, district, period, words", [
+    ("poverty", "844", "Quý 3/2022", ["năm", "a year"]),
+    ("infrastructure", "844", "2023", ["quý", "a quarter"]),
+    ("savings", "999", "2022", ["999", "Unknown district"]),
+    ("savings", "Duyên Hải", "2022", ["850", "851"]),
+    ("poverty", "844", "năm ngoái", ["năm ngoái", "Unreadable"]),
+    ("roads", "844", "2022", ["roads", "Unknown family"]),
+])
+def test_wrong_arguments_are_refused(tmp_path, reference, family, district, period, words):
+    with pytest.raises(ValueError) as refused:
+        write_template(family, district, period, tmp_path / "t.xlsx", reference)
+    for word in words:
+        assert word in str(refused.value)
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_command(tmp_path, capsys):
+    parser = argparse.ArgumentParser()
+    add_template_parser(parser.add_subparsers(dest="command"))
+    out = tmp_path / "mau.xlsx"
+    args = parser.parse_args(["template", "--family", "infrastructure", "--district", "848", "--period", "2023-Q4",
+                              "--out", str(out)])
+    assert main_template(args) == 0 and out.exists()
+    assert "Huyện Cầu Ngang" in capsys.readouterr().out
+    assert main_template(args) == 3  # exists: needs --force
+    assert "--force" in capsys.readouterr().err
+    args = parser.parse_args(["template", "--family", "poverty", "--district", "848", "--period", "2023-Q4",
+                              "--out", str(tmp_path / "x.xlsx")])
+    assert main_template(args) == 3
+    assert "a year" in capsys.readouterr().err
+
+
+def test_family_names_match_the_formats():
+    assert FAMILY_NAMES == tuple(FAMILIES)
