@@ -16,7 +16,7 @@ from ..storage.state import fingerprint, published_state, reusable_files
 from ..storage.state import store as store_state
 from .resources import OWNER, RefreshLockResource, WarehouseResource
 
-REFERENCE_TABLES = ("admin_units", "reporting_calendar", "savings_categories")
+REFERENCE_TABLES = ("admin_units", "reporting_calendar", "savings_categories", "rule_catalogue")
 # Files on a network share, a disk briefly full: worth one more try. dbt failures are not retried (a failing
 # test fails the same way again).
 IO_RETRY = RetryPolicy(max_retries=1, delay=2)
@@ -24,7 +24,8 @@ IO_RETRY = RetryPolicy(max_retries=1, delay=2)
 
 @multi_asset(
     specs=[AssetSpec(AssetKey(["raw", t]), group_name="ingest", kinds={"python", "duckdb"}, owners=[OWNER],
-                     description=f"Reference table {t}, loaded from seeds/reference.") for t in REFERENCE_TABLES],
+                     description=f"Reference table {t}, loaded from seeds/reference (rule_catalogue: from "
+                                 "pipelines/parsing/rules.py).") for t in REFERENCE_TABLES],
     retry_policy=IO_RETRY,
 )
 def reference_data(context: AssetExecutionContext, warehouse: WarehouseResource,

@@ -13,7 +13,7 @@ import polars as pl
 
 from ..parsing.families import FAMILIES, Family
 from ..parsing.results import ParsedReport
-from ..parsing.rules import ERROR, WARNING
+from ..parsing.rules import ERROR, RULES, WARNING
 
 _LINEAGE = {
     "report_id": pl.String, "file_name": pl.String, "sheet": pl.String, "row_number": pl.Int32,
@@ -140,9 +140,19 @@ def land_reports(db_path: Path, reports: list[ParsedReport], reuse_from: Path | 
     return counts
 
 
+def rule_catalogue() -> pl.DataFrame:
+    """The rule catalogue as a table, so that rules checked in dbt (the outlier rule) take their message from it."""
+    return pl.DataFrame([{"rule": r.code, "severity": r.severity, "title": r.description,
+                          "message_template": r.message} for r in RULES.values()],
+                        schema={"rule": pl.String, "severity": pl.String, "title": pl.String,
+                                "message_template": pl.String}, orient="row")
+
+
 def land_reference(db_path: Path, reference_dir: Path) -> dict[str, int]:
-    """Load the reference CSVs as raw.admin_units, raw.reporting_calendar, raw.savings_categories."""
+    """Load the reference CSVs as raw.admin_units, raw.reporting_calendar, raw.savings_categories, and the rule
+    catalogue as raw.rule_catalogue."""
     frames = {
+        "rule_catalogue": rule_catalogue(),
         "admin_units": pl.read_csv(reference_dir / "admin_units.csv", infer_schema=False),
         "reporting_calendar": pl.read_csv(reference_dir / "reporting_calendar.csv", infer_schema=False)
         .with_columns(pl.col("due_date").str.to_date("%Y-%m-%d")),
