@@ -26,7 +26,7 @@ def main_site(args: argparse.Namespace) -> int:
     """Run `emulation site`: 0 built, 1 failed (message on stderr), 3 no warehouse."""
     import duckdb
 
-    from ..warehouse import default_warehouse
+    from ..settings import default_warehouse
     from .build import SiteError, build_site
 
     published = (args.warehouse or default_warehouse()).resolve()
