@@ -45,34 +45,36 @@ DEFAULT_OUT = HERE / "results" / "latest.json"
 DEFAULT_WORKDIR = HERE / ".cache" / "runs" / "latest"
 SKIPPABLE = ("parse_floor", "sql_floor", "noop", "one_file", "scaling", "sample")
 
-# The bounds of issue 9 (met when the value is at most the goal). The floors of the two start-up ratios include
-# what a refresh through Dagster and dbt must start (the libraries' import and one bare dbt build).
 TARGETS = {
-    "cold_vs_startup_floor": 1.5,
-    "one_file_vs_startup_floor": 1.5,
-    "scaling_fit_deviation": 0.25,
+    # name: goal (met when the value is at most the goal)
+    "cold_vs_floor": 1.5,
     "noop_vs_cold": 0.10,
-    "sample_vs_dbt_floor": 1.6,
+    "one_file_vs_cold": 0.15,
+    "sample_vs_dbt_floor": 1.5,
     "peak_rss_mb": 1500,
+    "rss_growth_vs_files": 1.0,
+    "s_per_file_spread": 0.25,
+    "bench_s": 20 * 60,
 }
 TARGET_NOTES = {
-    "cold_vs_startup_floor": "cold_s / (import floor + parse_floor_s + dbt_floor_national_s)",
-    "one_file_vs_startup_floor": "one_file_s / (import floor + dbt_floor_national_s): one corrected file against "
-                                 "starting the libraries and one bare dbt build",
-    "scaling_fit_deviation": "largest relative distance of a scaling run from the line "
-                             "cold_s = fixed_s + marginal_s_per_file x files (time grows linearly)",
+    "cold_vs_floor": "cold_s / (parse_floor_s + sql_floor_s)",
     "noop_vs_cold": "noop_s / cold_s",
+    "one_file_vs_cold": "one_file_s / cold_s",
     "sample_vs_dbt_floor": "sample_s / dbt_floor_s",
     "peak_rss_mb": "peak resident memory of the cold refresh's process tree at full scale (sum of VmRSS)",
-}
-# Reported for information, not judged: the targets of issue 5 that exclude each other on this machine
-# (benchmarks/README.md), how memory grows, and how long the benchmark takes.
-INFORMATION = {
-    "cold_vs_floor": "cold_s / (parse_floor_s + sql_floor_s)",
-    "one_file_vs_cold": "one_file_s / cold_s",
-    "s_per_file_spread": "max |s_per_file(f) / s_per_file(full) - 1| over the scaling runs",
     "rss_growth_vs_files": "(peak_rss full / peak_rss 1/4) / (files full / files 1/4): <= 1 is at most linear",
-    "bench_s": "this whole run, generation included",
+    "s_per_file_spread": "max |s_per_file(f) / s_per_file(full) - 1| over the scaling runs (±25 %)",
+    "bench_s": "this whole run, generation included (< 20 minutes)",
+}
+
+# Proposed in the note on issue 5 (benchmarks/README.md, last section): the same intent, against floors that
+# include what a refresh through Dagster and dbt must start. Reported beside the issue's targets, not instead.
+PROPOSED_TARGETS = {
+    "cold_vs_startup_floor": (1.5, "cold_s / (import floor + parse_floor_s + dbt_floor_national_s)"),
+    "one_file_vs_startup_floor": (1.5, "one_file_s / (import floor + dbt_floor_national_s): one corrected file "
+                                       "against starting the libraries and one bare dbt build"),
+    "scaling_fit_deviation": (0.25, "largest relative distance of a scaling run from the line "
+                                    "cold_s = fixed_s + marginal_s_per_file x files (time grows linearly)"),
 }
 
 
@@ -725,8 +727,11 @@ def main(argv: list[str] | None = None) -> int:
                                                  imports + results["dbt_floor_national_s"]
                                                  if imports and results.get("dbt_floor_national_s") else None)
     results["scaling_fit_deviation"] = (results["scaling_fit"] or {}).get("max_deviation")
-    results["information"] = {name: {"value": results.get(name), "definition": note}
-                              for name, note in INFORMATION.items()}
+    results["proposed_targets"] = {}
+    for name, (target, note) in PROPOSED_TARGETS.items():
+        value = results.get(name)
+        results["proposed_targets"][name] = {"value": value, "target": target,
+                                             "met": value is not None and value <= target, "definition": note}
     results["targets"] = {}
     for name, target in TARGETS.items():
         value = results.get(name)
@@ -775,15 +780,14 @@ def markdown(r: dict) -> str:
         lines += ["", f"Linear fit (`scaling_fit`): cold_s = {fit['fixed_s']:.1f} s + "
                       f"{fit['marginal_s_per_file'] * 1000:.2f} ms × files, every run within "
                       f"{fit['max_deviation'] * 100:.1f} % of the line."]
-    lines += ["", "| target | value | goal | met |", "|---|---:|---:|---|"]
-    for name, t in r["targets"].items():
-        digits = target_digits(name)
-        lines.append(f"| `{name}` | {num(t['value'], digits)} | ≤ {t['target']:g} | "
-                     f"{'yes' if t['met'] else 'no'} |")
-    if r.get("information"):
-        lines += ["", "| information | value |", "|---|---:|"]
-        for name, t in r["information"].items():
-            lines.append(f"| `{name}` | {num(t['value'], target_digits(name))} |")
+    for title, targets in (("target", r["targets"]), ("proposed", r.get("proposed_targets") or {})):
+        if not targets:
+            continue
+        lines += ["", f"| {title} | value | goal | met |", "|---|---:|---:|---|"]
+        for name, t in targets.items():
+            digits = target_digits(name)
+            lines.append(f"| `{name}` | {num(t['value'], digits)} | ≤ {t['target']:g} | "
+                         f"{'yes' if t['met'] else 'no'} |")
     return "\n".join(lines)
 
 
@@ -823,10 +827,11 @@ def report(r: dict) -> str:
         digits = target_digits(name)
         lines.append(f"{name:<22}{fmt(t['value'], digits):>10}{'≤ ' + fmt(t['target']):>10}   "
                      f"{'yes' if t['met'] else 'NO'}")
-    if r.get("information"):
-        lines += ["", f"{'information':<26}{'value':>10}"]
-        for name, t in r["information"].items():
-            lines.append(f"{name:<26}{fmt(t['value'], target_digits(name)):>10}")
+    if r.get("proposed_targets"):
+        lines += ["", f"{'proposed (issue 5 note)':<26}{'value':>6}{'target':>10}   met"]
+        for name, t in r["proposed_targets"].items():
+            lines.append(f"{name:<26}{fmt(t['value'], 2):>6}{'≤ ' + fmt(t['target']):>10}   "
+                         f"{'yes' if t['met'] else 'NO'}")
     c = r["correctness"]
     c1 = r.get("correctness_after_one_file", {})
     lines += ["", f"correctness: {'OK' if c.get('ok') else 'FAILED'} (national totals in the marts = generator's) "

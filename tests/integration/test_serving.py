@@ -107,19 +107,6 @@ def test_parquet_second_export_switches_the_set_and_open_files_stay_readable(sam
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".parquet.")], "no temporary link left"
 
 
-def test_parquet_replaces_a_real_directory(sample_warehouse, tmp_path):
-    link = tmp_path / "parquet"
-    link.mkdir()
-    (link / "mart_poverty.parquet").write_bytes(b"stale")
-    export_parquet(sample_warehouse, link)
-    assert link.is_symlink()
-    assert pq.read_table(link / "mart_poverty.parquet").num_rows == 30
-    legacy = [p for p in (tmp_path / "parquet-versions").iterdir() if p.name.endswith("-legacy")]
-    assert len(legacy) == 1 and (legacy[0] / "mart_poverty.parquet").read_bytes() == b"stale"
-    export_parquet(sample_warehouse, link)
-    assert not legacy[0].exists()
-
-
 def test_parquet_failure_leaves_the_published_set(sample_warehouse, tmp_path):
     link = tmp_path / "parquet"
     export_parquet(sample_warehouse, link)
