@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from .checks import check_timeliness
-from .families import FAMILIES, NUMBER_KINDS
+from .families import FAMILIES, NUMBER_KINDS, family_names
 from .info import apply_header
 from .results import Cell, Context, ParsedReport, RawRow, count_vi
 from .rows import build_rows
@@ -79,7 +79,8 @@ def parse_csv(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: 
         report = ParsedReport(file_name, f"csv:{district_code}:{period_text}:{family_text}", sha, received)
         reports.append(report)
         if family not in FAMILIES:
-            report.issues.append(issue("csv_family_unknown", row=lines_of[0][0], column="family", value=family_text))
+            report.issues.append(issue("csv_family_unknown", row=lines_of[0][0], column="family", value=family_text,
+                                       families=family_names()))
             continue
         report.family = family
         apply_header(report, {"district_code": district_code, "period": period_text}, ctx)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 NUMBER_KINDS = ("count", "km", "money")
 VALUE_KINDS = NUMBER_KINDS + ("yesno",)
 PERIOD_TYPE_VI = {"year": "năm", "half": "6 tháng", "quarter": "quý", "month": "tháng"}
+PERIOD_TYPE_EN = {"year": "a year", "half": "a half-year", "quarter": "a quarter", "month": "a month"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Family:
     grain: str  # 'commune': a row per commune | 'category': a row per savings category
     columns: tuple[Column, ...]
     description: str  # of its raw table, in English
+    title: str  # the template's title row, before the period: 'BÁO CÁO KẾT QUẢ …'
 
     @property
     def value_columns(self) -> tuple[Column, ...]:
@@ -48,6 +50,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
     Family(
         "poverty", sheet="Giảm nghèo", period_type="year", vi="giảm nghèo", grain="commune",
         description="Commune rows of accepted poverty reports (households).",
+        title="BÁO CÁO KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO",
         columns=(
             _NAME, _CODE,
             Column("total_households", ("Tổng số hộ", "Tổng số hộ dân cư"), "count", True),
@@ -61,6 +64,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
     Family(
         "infrastructure", sheet="Hạ tầng", period_type="quarter", vi="hạ tầng", grain="commune",
         description="Commune rows of accepted infrastructure reports (km, VND, NTM flags, OCOP).",
+        title="BÁO CÁO KẾT QUẢ XÂY DỰNG NÔNG THÔN MỚI, KẾT CẤU HẠ TẦNG",
         columns=(
             _NAME, _CODE,
             Column("rural_road_km", ("Đường GTNT xây mới, nâng cấp (km)", "Đường giao thông nông thôn (km)"),
@@ -79,6 +83,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
     Family(
         "savings", sheet="Tiết kiệm", period_type="year", vi="tiết kiệm, chống lãng phí", grain="category",
         description="Category rows of accepted savings reports (VND).",
+        title="BÁO CÁO KẾT QUẢ THỰC HÀNH TIẾT KIỆM, CHỐNG LÃNG PHÍ",
         columns=(
             Column("category", ("Nội dung", "Lĩnh vực"), "category", True),
             Column("budget_vnd", ("Dự toán (triệu đồng)", "Dự toán chi (triệu đồng)"), "money"),
@@ -89,3 +94,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         ),
     ),
 )}
+
+
+def family_names() -> str:
+    """'poverty, infrastructure, savings': the families' names for messages."""
+    return ", ".join(FAMILIES)

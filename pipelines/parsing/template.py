@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .families import FAMILIES
+from .families import FAMILIES, PERIOD_TYPE_EN, PERIOD_TYPE_VI, family_names
 
 if TYPE_CHECKING:  # the command line imports this module for every command: keep its import light
     from .reference import Reference, Unit
@@ -24,14 +24,7 @@ if TYPE_CHECKING:  # the command line imports this module for every command: kee
 
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-_TITLES = {
-    "poverty": "BÁO CÁO KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO",
-    "infrastructure": "BÁO CÁO KẾT QUẢ XÂY DỰNG NÔNG THÔN MỚI, KẾT CẤU HẠ TẦNG",
-    "savings": "BÁO CÁO KẾT QUẢ THỰC HÀNH TIẾT KIỆM, CHỐNG LÃNG PHÍ",
-}
 _PERIOD_EXAMPLES = {"year": "'2023' hoặc 'Năm 2023'", "quarter": "'Quý III/2023' hoặc '2023-Q3'"}
-_PERIOD_TYPE_EN = {"year": "a year", "quarter": "a quarter", "half": "a half-year", "month": "a month"}
-_PERIOD_TYPE_VI = {"year": "năm", "quarter": "quý", "half": "6 tháng", "month": "tháng"}
 HEADER_ROW = 4
 FIRST_DATA_ROW = 5
 FOOTER = ("Người lập biểu", "Thủ trưởng đơn vị")
@@ -54,8 +47,8 @@ def resolve(family: str, district: str, period: str, reference: "Reference") -> 
     from .text import parse_period
 
     if family not in FAMILIES:
-        raise ValueError(f"Loại báo cáo '{family}' không có (poverty, infrastructure, savings). "
-                         f"Unknown family '{family}': use poverty, infrastructure or savings.")
+        raise ValueError(f"Loại báo cáo '{family}' không có ({family_names()}). "
+                         f"Unknown family '{family}': use one of {family_names()}.")
     text = str(district).strip()
     try:
         if text.isdigit():
@@ -79,9 +72,9 @@ def resolve(family: str, district: str, period: str, reference: "Reference") -> 
     if parsed.type != spec.period_type:
         expected = spec.period_type
         raise ValueError(
-            f"Báo cáo {spec.vi} lập theo {_PERIOD_TYPE_VI[expected]}, không theo {_PERIOD_TYPE_VI[parsed.type]}: "
+            f"Báo cáo {spec.vi} lập theo {PERIOD_TYPE_VI[expected]}, không theo {PERIOD_TYPE_VI[parsed.type]}: "
             f"ghi kỳ ví dụ {_PERIOD_EXAMPLES[expected]}. The {family} report is made for "
-            f"{_PERIOD_TYPE_EN[expected]}, not {_PERIOD_TYPE_EN[parsed.type]} ('{period}').")
+            f"{PERIOD_TYPE_EN[expected]}, not {PERIOD_TYPE_EN[parsed.type]} ('{period}').")
     return unit, parsed
 
 
@@ -123,7 +116,7 @@ def write_template(family: str, district_code: str, period: str, out_path: Path,
     ws = wb.create_sheet(spec.sheet)
     columns = list(spec.columns)
     header = ["STT"] + [c.labels[0] for c in columns]
-    ws.cell(row=1, column=1, value=f"{_TITLES[family]} {label.upper()}").font = bold
+    ws.cell(row=1, column=1, value=f"{FAMILIES[family].title} {label.upper()}").font = bold
     ws.cell(row=2, column=1, value=f"Đơn vị: {unit.full_name}")
     wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for c, text in enumerate(header, start=1):

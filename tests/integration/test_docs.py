@@ -41,4 +41,4 @@ def test_rules_document_is_current():
     from pipelines.settings import PROJECT_ROOT
 
     text = (PROJECT_ROOT / "docs" / "rules.md").read_text()
-    assert rules_markdown() in text, "docs/rules.md is stale: regenerate it with `emulation rules`"
+    assert text == rules_markdown(), "docs/rules.md is stale: regenerate it with `emulation rules`"
