@@ -8,7 +8,7 @@
 | `EMULATION_POSTGRES_URL` | unset | when set, the marts are mirrored to this PostgreSQL database |
 | `EMULATION_POSTGRES_READER_ROLE` | `emulation_reader` | the role granted read access to the mirror |
 | `DBT_LOG_LEVEL_FILE` | `warn` | dbt's log file level (`debug` logs every SQL statement) |
-| `DAGSTER_HOME` | `warehouse/.dagster` | Dagster's instance (run history), shared by the CLI and the UI |
+| `DAGSTER_HOME` | unset (a temporary instance) | Dagster's instance folder for the UI (run history between sessions) |
 """
 
 from __future__ import annotations

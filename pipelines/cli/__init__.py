@@ -23,7 +23,7 @@ environment variables:
   EMULATION_POSTGRES_URL          mirror the marts to this PostgreSQL database at every publish
   EMULATION_POSTGRES_READER_ROLE  the role granted read access to the mirror (default emulation_reader)
   DBT_LOG_LEVEL_FILE              dbt's log file level (default warn; debug logs every SQL statement)
-  DAGSTER_HOME                    Dagster's instance folder (default warehouse/.dagster)
+  DAGSTER_HOME                    Dagster's instance folder for the UI (run history kept between sessions)
 """
 
 
