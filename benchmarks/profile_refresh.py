@@ -39,7 +39,7 @@ def _has(frames: list[str], *needles: str) -> bool:
     return any(n in f for f in frames for n in needles)
 
 
-_DBT = re.compile(r"bin/dbt(?:-child)?\s+(--?[\w-]+|\w+)")
+_DBT = re.compile(r"bin/(?:emulation-)?dbt(?:-child)?\s+(--?[\w-]+|\w+)")
 
 
 def process_kind(process: str) -> str:

@@ -23,8 +23,10 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DEFAULT_INBOX = PROJECT_ROOT / "seeds" / "reports"
 DEFAULT_REFERENCE = PROJECT_ROOT / "seeds" / "reference"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "emulation.duckdb"
-# dbt as installed beside this Python (.venv/bin/dbt), whether or not .venv/bin is on PATH
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+# dbt as installed beside this Python, whether or not .venv/bin is on PATH: `emulation-dbt` (pipelines/dbt_child.py)
+# is dbt's command line that dies with the process that started it, so a refresh killed with -9 leaves no dbt
+# behind holding the build database locked
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("emulation-dbt"))
 
 INBOX_ENV = "EMULATION_INBOX"
 WAREHOUSE_ENV = "EMULATION_WAREHOUSE"

@@ -56,7 +56,6 @@ def corrected_inbox(tmp_path) -> Path:
     return inbox
 
 
-@pytest.mark.xfail(reason="known regression since the dbt worker was removed: a dbt process outlives a refresh killed with -9 and holds the build database until it ends; see the session note", strict=False)
 def test_killed_refresh_concurrent_refresh_and_held_reader(tmp_path, sample_warehouse, corrected_inbox):
     published = tmp_path / "wh" / "emulation.duckdb"
     published.parent.mkdir()

@@ -1,0 +1,47 @@
+"""`emulation-dbt`: dbt's command line, but a dbt that dies with the process that started it.
+
+Why: dagster-dbt runs `dbt build` as a child process. When a refresh is killed outright (`kill -9`, the OOM
+killer), nobody tells that child: it lives on as an orphan and keeps the build database
+(`<warehouse dir>/.build/emulation.duckdb`) open and locked, so the next refresh fails on the lock. On Linux this
+entry point first asks the kernel to SIGKILL it when its parent dies (prctl PR_SET_PDEATHSIG), then runs dbt's
+CLI in this same process, exactly as `.venv/bin/dbt` does. The kernel then releases the database's lock; the next
+refresh clears the half-built file (WarehousePaths.start_build). On other systems it just runs dbt.
+
+The signal follows the *thread* that started this process: dagster-dbt starts dbt from the thread running the
+step and reads its output there until dbt ends, so that thread outlives dbt.
+
+Installed by `uv sync` as `.venv/bin/emulation-dbt` (pyproject.toml, [project.scripts]); settings.DBT_EXECUTABLE
+points at it. Keep the imports above `main` light: the parent can die while this process starts.
+"""
+
+import os
+import sys
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+EXIT_ORPHANED = 137  # as if the signal had come: 128 + SIGKILL
+
+
+def die_with_parent() -> None:
+    """On Linux, have the kernel SIGKILL this process when its parent dies; elsewhere, nothing."""
+    parent = os.getppid()
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # the parent died before we asked: no signal will come, so leave now
+        os._exit(EXIT_ORPHANED)
+
+
+def main() -> None:
+    die_with_parent()
+    from dbt.cli.main import cli
+
+    sys.exit(cli())
+
+
+if __name__ == "__main__":
+    main()
