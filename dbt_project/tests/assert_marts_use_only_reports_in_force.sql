@@ -4,11 +4,7 @@
 with in_force_rows as (
 
     select r.year, r.district_code, sum(r.total_households) as total_households
-    from {{ ref('stg_poverty_rows') }} as r
-    inner join {{ ref('int_report_versions') }} as v
-        on v.report_id = r.report_id
-       and v.file_name = r.file_name
-       and v.in_force
+    from ({{ rows_in_force('poverty') }}) as r
     group by r.year, r.district_code
 
 )

@@ -153,7 +153,9 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "Báo cáo thiếu {count} xã/phường/thị trấn của {district}: {communes}.",
          "Communes of the district are missing from the report."),
     Rule("outlier", WARNING,
-         "{column} của {commune} là {value}, khác xa kỳ trước ({previous}). Kiểm tra lại số liệu.",
+         # checked in dbt (int_outlier_issues), which fills these placeholders in SQL from raw.rule_catalogue
+         "{column} của {commune} là {value}, khác xa kỳ trước ({previous_period}: {previous}). "
+         "Kiểm tra lại số liệu.",
          "A commune's value is far from its previous period (ratio beyond the configured threshold)."),
     Rule("report_late", WARNING,
          "Báo cáo kỳ {period} nộp ngày {submitted}, sau hạn {due}.",

@@ -2,6 +2,10 @@
 -- (sum of the districts of that province present in the data). Flows are for the quarter, stocks at its end.
 -- NTM counts only count communes of type 'Xã' (the standard applies to them only) and are NULL when no
 -- commune of the unit reported the column; communes_total is the number of 'Xã' of the unit in the admin list.
+{% set flows = ['rural_road_km', 'green_road_km', 'lit_road_km', 'investment_vnd', 'people_contribution_vnd'] %}
+{% set stocks = ['ntm_communes', 'ntm_advanced_communes', 'ntm_model_communes', 'ocop_products'] %}
+{% set km = {'rural_road_km': 3, 'green_road_km': 3, 'lit_road_km': 3} %}
+
 with report_rows as (
 
     select * from {{ ref('int_infrastructure_rows') }}
@@ -32,11 +36,7 @@ by_district as (
         year,
         quarter,
         district_code                                           as unit_code,
-        round(sum(rural_road_km), 3)                            as rural_road_km,
-        round(sum(green_road_km), 3)                            as green_road_km,
-        round(sum(lit_road_km), 3)                              as lit_road_km,
-        cast(sum(investment_vnd) as bigint)                     as investment_vnd,
-        cast(sum(people_contribution_vnd) as bigint)            as people_contribution_vnd,
+        {{ sum_measures(flows, km) }},
         case when count(ntm_standard) > 0
             then count_if(coalesce(ntm_standard, false) and is_xa) end as ntm_communes,
         case when count(ntm_advanced) > 0
@@ -44,58 +44,31 @@ by_district as (
         case when count(ntm_model) > 0
             then count_if(coalesce(ntm_model, false) and is_xa) end    as ntm_model_communes,
         cast(sum(ocop_products) as bigint)                      as ocop_products,
-        count(*)                                                as communes_reported,
-        1                                                       as districts_reported
+        count(*)                                                as communes_reported
     from rows_with_type
     group by year, quarter, district_code
 
 ),
 
-by_province as (
+all_units as (
 
-    select
-        d.year,
-        d.quarter,
-        u.parent_code                                           as unit_code,
-        round(sum(d.rural_road_km), 3)                          as rural_road_km,
-        round(sum(d.green_road_km), 3)                          as green_road_km,
-        round(sum(d.lit_road_km), 3)                            as lit_road_km,
-        cast(sum(d.investment_vnd) as bigint)                   as investment_vnd,
-        cast(sum(d.people_contribution_vnd) as bigint)          as people_contribution_vnd,
-        sum(d.ntm_communes)                                     as ntm_communes,
-        sum(d.ntm_advanced_communes)                            as ntm_advanced_communes,
-        sum(d.ntm_model_communes)                               as ntm_model_communes,
-        cast(sum(d.ocop_products) as bigint)                    as ocop_products,
-        sum(d.communes_reported)                                as communes_reported,
-        count(*)                                                as districts_reported
-    from by_district as d
-    inner join units as u
-        on u.unit_code = d.unit_code
-       and u.unit_level = 'district'
-    group by d.year, d.quarter, u.parent_code
+    {{ roll_up_to_province('by_district', ['year', 'quarter'], flows + stocks + ['communes_reported'], km) }}
 
 ),
 
-all_units as (
+xa_by_district as (
 
-    select * from by_district
-    union all
-    select * from by_province
+    -- communes (xã) per district; per province by the same roll-up
+    select district_code as unit_code, count(*) as communes_total
+    from units
+    where unit_level = 'commune' and unit_type = 'Xã'
+    group by district_code
 
 ),
 
 xa_counts as (
 
-    -- communes (xã) per district and per province
-    select district_code as unit_code, count(*) as communes_total
-    from units
-    where unit_level = 'commune' and unit_type = 'Xã'
-    group by district_code
-    union all
-    select province_code as unit_code, count(*) as communes_total
-    from units
-    where unit_level = 'commune' and unit_type = 'Xã'
-    group by province_code
+    {{ roll_up_to_province('xa_by_district', [], ['communes_total']) }}
 
 )
 

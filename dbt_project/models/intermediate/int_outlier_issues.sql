@@ -75,6 +75,14 @@ labels as (
         ('ocop_products', 'Sản phẩm OCOP (lũy kế)')
     ) as t(metric, label)
 
+),
+
+outlier_rule as (
+
+    -- severity and message template of the rule, from the catalogue (pipelines/parsing/rules.py)
+    select severity, message_template from {{ ref('stg_rule_catalogue') }}
+    where rule = 'outlier'
+
 )
 
 select
@@ -86,10 +94,16 @@ select
     f.family,
     f.period,
     f.district_code,
-    'warning'                       as severity,
+    r.severity,
     'outlier'                       as rule,
-    l.label || ' của ' || coalesce(nullif(f.commune_name, ''), f.commune_code) || ' là '
-        || cast(f.value as varchar) || ', khác xa kỳ trước (' || f.previous_period || ': '
-        || cast(f.previous_value as varchar) || '). Kiểm tra lại số liệu.' as message
+    -- the template's placeholders filled in SQL, as str.format would in Python
+    replace(replace(replace(replace(replace(r.message_template,
+        '{column}', l.label),
+        '{commune}', coalesce(nullif(f.commune_name, ''), f.commune_code)),
+        '{value}', cast(f.value as varchar)),
+        '{previous_period}', f.previous_period),
+        '{previous}', cast(f.previous_value as varchar)) as message
 from flagged as f
 inner join labels as l on l.metric = f.metric
+-- a left join: without the rule in the catalogue, severity and message are NULL and their tests fail
+left join outlier_rule as r on true

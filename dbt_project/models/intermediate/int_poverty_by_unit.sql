@@ -1,5 +1,8 @@
 -- Households by year at district level (sum of the district's commune rows in force) and province level
 -- (sum of the districts of that province present in the data). Counts only; rates are computed in the mart.
+{% set households = ['total_households', 'poor_households', 'near_poor_households',
+                     'em_households', 'em_poor_households', 'em_near_poor_households'] %}
+
 with report_rows as (
 
     select * from {{ ref('int_poverty_rows') }}
@@ -17,45 +20,16 @@ by_district as (
     select
         year,
         district_code                                   as unit_code,
-        cast(sum(total_households) as bigint)           as total_households,
-        cast(sum(poor_households) as bigint)            as poor_households,
-        cast(sum(near_poor_households) as bigint)       as near_poor_households,
-        cast(sum(em_households) as bigint)              as em_households,
-        cast(sum(em_poor_households) as bigint)         as em_poor_households,
-        cast(sum(em_near_poor_households) as bigint)    as em_near_poor_households,
-        count(*)                                        as communes_reported,
-        1                                               as districts_reported
+        {{ sum_measures(households) }},
+        count(*)                                        as communes_reported
     from report_rows
     group by year, district_code
 
 ),
 
-by_province as (
-
-    select
-        d.year,
-        u.parent_code                                   as unit_code,
-        cast(sum(d.total_households) as bigint)         as total_households,
-        cast(sum(d.poor_households) as bigint)          as poor_households,
-        cast(sum(d.near_poor_households) as bigint)     as near_poor_households,
-        cast(sum(d.em_households) as bigint)            as em_households,
-        cast(sum(d.em_poor_households) as bigint)       as em_poor_households,
-        cast(sum(d.em_near_poor_households) as bigint)  as em_near_poor_households,
-        sum(d.communes_reported)                        as communes_reported,
-        count(*)                                        as districts_reported
-    from by_district as d
-    inner join units as u
-        on u.unit_code = d.unit_code
-       and u.unit_level = 'district'
-    group by d.year, u.parent_code
-
-),
-
 all_units as (
 
-    select * from by_district
-    union all
-    select * from by_province
+    {{ roll_up_to_province('by_district', ['year'], households + ['communes_reported']) }}
 
 )
 

@@ -1,5 +1,7 @@
 -- Savings amounts by year and category at district level (the district's report in force) and province level
 -- (sum of the districts of that province present in the data), plus category = 'total' (sum of categories).
+{% set amounts = ['budget_vnd', 'planned_savings_vnd', 'achieved_savings_vnd'] %}
+
 with report_rows as (
 
     select * from {{ ref('int_savings_rows') }}
@@ -18,38 +20,15 @@ by_district_category as (
         year,
         district_code                                   as unit_code,
         category,
-        cast(sum(budget_vnd) as bigint)                 as budget_vnd,
-        cast(sum(planned_savings_vnd) as bigint)        as planned_savings_vnd,
-        cast(sum(achieved_savings_vnd) as bigint)       as achieved_savings_vnd,
-        1                                               as districts_reported
+        {{ sum_measures(amounts) }}
     from report_rows
     group by year, district_code, category
 
 ),
 
-by_province_category as (
-
-    select
-        d.year,
-        u.parent_code                                   as unit_code,
-        d.category,
-        cast(sum(d.budget_vnd) as bigint)               as budget_vnd,
-        cast(sum(d.planned_savings_vnd) as bigint)      as planned_savings_vnd,
-        cast(sum(d.achieved_savings_vnd) as bigint)     as achieved_savings_vnd,
-        count(*)                                        as districts_reported
-    from by_district_category as d
-    inner join units as u
-        on u.unit_code = d.unit_code
-       and u.unit_level = 'district'
-    group by d.year, u.parent_code, d.category
-
-),
-
 by_category as (
 
-    select * from by_district_category
-    union all
-    select * from by_province_category
+    {{ roll_up_to_province('by_district_category', ['year', 'category'], amounts) }}
 
 ),
 
@@ -59,9 +38,7 @@ totals as (
         year,
         unit_code,
         'total'                                         as category,
-        cast(sum(budget_vnd) as bigint)                 as budget_vnd,
-        cast(sum(planned_savings_vnd) as bigint)        as planned_savings_vnd,
-        cast(sum(achieved_savings_vnd) as bigint)       as achieved_savings_vnd,
+        {{ sum_measures(amounts) }},
         max(districts_reported)                         as districts_reported
     from by_category
     group by year, unit_code
@@ -71,7 +48,7 @@ totals as (
 all_rows as (
 
     select * from by_category
-    union all
+    union all by name
     select * from totals
 
 )

@@ -42,11 +42,8 @@ year_flows as (
     select
         year,
         unit_code,
-        round(sum(rural_road_km), 3)                                as rural_road_km,
-        round(sum(green_road_km), 3)                                as green_road_km,
-        round(sum(lit_road_km), 3)                                  as lit_road_km,
-        cast(sum(investment_vnd) as bigint)                         as investment_vnd,
-        cast(sum(people_contribution_vnd) as bigint)                as people_contribution_vnd,
+        {{ sum_measures(['rural_road_km', 'green_road_km', 'lit_road_km', 'investment_vnd', 'people_contribution_vnd'],
+                        {'rural_road_km': 3, 'green_road_km': 3, 'lit_road_km': 3}) }},
         cast(count(*) as bigint)                                    as quarters_reported,
         max(quarter)                                                as stock_quarter
     from quarters

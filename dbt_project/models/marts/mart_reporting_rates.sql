@@ -1,5 +1,5 @@
--- Reporting rates per family and period, per district and per province: how many of the expected reports
--- arrived (on time or late) and how many on time.
+-- Reporting rates per family and period, per district and per province (the sum of its districts, see the
+-- macro roll_up_to_province): how many of the expected reports arrived (on time or late) and how many on time.
 with completeness as (
 
     select * from {{ ref('mart_reporting_completeness') }}
@@ -29,28 +29,10 @@ by_district as (
 
 ),
 
-by_province as (
-
-    select
-        family,
-        period,
-        period_type,
-        due_date,
-        province_code                                   as unit_code,
-        count(*)                                        as expected_reports,
-        count_if(status = 'on_time')                    as on_time_reports,
-        count_if(status = 'late')                       as late_reports,
-        count_if(status = 'missing')                    as missing_reports
-    from completeness
-    group by family, period, period_type, due_date, province_code
-
-),
-
 all_units as (
 
-    select * from by_district
-    union all
-    select * from by_province
+    {{ roll_up_to_province('by_district', ['family', 'period', 'period_type', 'due_date'],
+                           ['expected_reports', 'on_time_reports', 'late_reports', 'missing_reports']) }}
 
 )
 
