@@ -201,6 +201,5 @@ def write_template(family: str, district_code: str, period: str, out_path: Path,
     guide.column_dimensions["A"].width = 110
 
     out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out_path)
     return out_path
