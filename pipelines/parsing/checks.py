@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .families import NUMBER_KINDS, Column
+from .families import FAMILIES, NUMBER_KINDS, Column
 from .results import Context, ParsedReport, RawRow
 from .rules import issue
 from .text import count_vi, number_vi
@@ -11,29 +11,14 @@ from .values import convert
 
 def check_row(family: str, row: dict, flag, cell_at) -> None:
     """The rules across a row's values; `cell_at(column)` says where a value is ('ô D7')."""
-    if family == "poverty":
-        total, poor, near = row.get("total_households"), row.get("poor_households"), row.get("near_poor_households")
-        em, em_poor, em_near = row.get("em_households"), row.get("em_poor_households"), row.get("em_near_poor_households")
-        if total is not None and poor is not None and poor > total:
-            flag("poor_exceeds_total", "poor_households", poor=count_vi(poor), total=count_vi(total),
-                 total_cell=cell_at("total_households"))
-        if total is not None and near is not None and near > total:
-            flag("near_poor_exceeds_total", "near_poor_households", near_poor=count_vi(near), total=count_vi(total),
-                 total_cell=cell_at("total_households"))
-        checks = [
-            ("em_households", em, "số hộ DTTS", "total_households", total, "tổng số hộ"),
-            ("em_poor_households", em_poor, "số hộ nghèo DTTS", "em_households", em, "số hộ DTTS"),
-            ("em_poor_households", em_poor, "số hộ nghèo DTTS", "poor_households", poor, "số hộ nghèo"),
-            ("em_near_poor_households", em_near, "số hộ cận nghèo DTTS", "em_households", em, "số hộ DTTS"),
-            ("em_near_poor_households", em_near, "số hộ cận nghèo DTTS", "near_poor_households", near,
-             "số hộ cận nghèo"),
-        ]
-        for column, value, what, limit_column, limit, limit_what in checks:
-            if value is not None and limit is not None and value > limit:
-                flag("em_exceeds_total", column, what=what, what_cap=what[:1].upper() + what[1:],
-                     value=count_vi(value), total_what=limit_what, total=count_vi(limit),
-                     total_cell=cell_at(limit_column))
-    elif family == "infrastructure":
+    spec = FAMILIES[family]
+    for rule in spec.at_most:
+        value, limit = row.get(rule.column), row.get(rule.limit)
+        if value is not None and limit is not None and value > limit:
+            what, total_what = spec.column(rule.column).noun_vi, spec.column(rule.limit).noun_vi
+            flag(rule.rule, rule.column, what=what, what_cap=what[:1].upper() + what[1:], value=count_vi(value),
+                 total_what=total_what, total=count_vi(limit), total_cell=cell_at(rule.limit))
+    if family == "infrastructure":
         unit = row.get("_unit")
         flags = [k for k in ("ntm_standard", "ntm_advanced", "ntm_model") if row.get(k)]
         if unit is not None and unit.type != "Xã":

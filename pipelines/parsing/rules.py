@@ -135,11 +135,11 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "{where} ghi '{value}'. Ghi 'x' hoặc 'Đạt' nếu đạt; để trống hoặc ghi 'Chưa đạt' nếu chưa đạt.",
          "A yes/no cell holds something else."),
     Rule("poor_exceeds_total", ERROR,
-         "{item}: số hộ nghèo {poor} ({cell}) lớn hơn tổng số hộ {total} ({total_cell}). Số hộ nghèo không "
+         "{item}: số hộ nghèo {value} ({cell}) lớn hơn tổng số hộ {total} ({total_cell}). Số hộ nghèo không "
          "thể lớn hơn tổng số hộ: kiểm tra và sửa một trong hai ô.",
          "poor_households > total_households."),
     Rule("near_poor_exceeds_total", ERROR,
-         "{item}: số hộ cận nghèo {near_poor} ({cell}) lớn hơn tổng số hộ {total} ({total_cell}). Số hộ cận "
+         "{item}: số hộ cận nghèo {value} ({cell}) lớn hơn tổng số hộ {total} ({total_cell}). Số hộ cận "
          "nghèo không thể lớn hơn tổng số hộ: kiểm tra và sửa một trong hai ô.",
          "near_poor_households > total_households."),
     Rule("em_exceeds_total", ERROR,
