@@ -120,7 +120,7 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "bằng không.",
          "A required number is empty (an empty cell is missing, never zero)."),
     Rule("value_not_number", ERROR,
-         "{where} ghi '{value}', không phải là số. Ghi số vào ô, ví dụ 4.803 hoặc 12,5.",
+         "{where} ghi '{value}', không phải là số. Ghi số, ví dụ 4.803 hoặc 12,5.",
          "A cell that must hold a number holds text."),
     Rule("value_not_integer", ERROR,
          "{where} ghi {value}; số hộ, số sản phẩm phải là số nguyên. Ghi số nguyên, ví dụ 6.000.",
