@@ -20,7 +20,8 @@ def docs(published: Path, out_dir: Path) -> int:
     from .paths import folder_problem
 
     if not published.is_file():
-        print(f"error: {published} does not exist; run `emulation refresh` first", file=sys.stderr)
+        state = "is a folder, not a warehouse file" if published.is_dir() else "does not exist"
+        print(f"error: {published} {state}; run `emulation refresh` first", file=sys.stderr)
         return EXIT_USAGE
     problem = folder_problem(out_dir, create=True)
     if problem is not None:

@@ -23,8 +23,8 @@ def add_template_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--period", required=True,
                         help="poverty, savings: a year ('2023', 'Năm 2023'); infrastructure: a quarter "
                              "('Quý III/2023', '2023-Q3')")
-    parser.add_argument("--out", type=Path, help="the .xlsx to write (default: mau_<district>_<family>_<period>"
-                                                 ".xlsx in the current folder)")
+    parser.add_argument("--out", type=Path, help="the .xlsx to write, in an existing folder (default: "
+                                                 "mau_<district>_<family>_<period>.xlsx in the current folder)")
     parser.add_argument("--reference", type=Path, help="reference data folder (default: EMULATION_REFERENCE or "
                                                              "seeds/reference)")
     parser.add_argument("--force", action="store_true", help="overwrite --out if it exists")

@@ -185,6 +185,15 @@ def test_docs_and_template_path_errors_are_one_line_and_exit_3(tmp_path, capsys)
     assert "does not exist" in _one_line_error(capsys)
 
 
+def test_summary_of_something_else_is_one_line_and_exit_3(tmp_path, capsys):
+    not_a_warehouse = tmp_path / "notes.duckdb"
+    not_a_warehouse.write_text("not a database")
+    for path, words in [(not_a_warehouse, "is not a published warehouse"), (tmp_path, "is a folder"),
+                        (tmp_path / "none.duckdb", "does not exist")]:
+        assert main(["summary", "--warehouse", str(path)]) == 3
+        assert words in _one_line_error(capsys)
+
+
 def test_bad_arguments_exit_3_in_one_line(capsys):
     with pytest.raises(SystemExit) as done:
         main(["refresh", "--no-such-option"])
