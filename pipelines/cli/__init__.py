@@ -12,9 +12,12 @@ from .exits import EXIT_OK, EXIT_USAGE
 EPILOG = """\
 exit codes:
   0  done (refresh: published; rejected reports are listed and kept in mart_report_issues)
-  1  refresh: could not publish; the published warehouse is exactly as it was
+  1  refresh: could not publish; the published warehouse is exactly as it was (docs: dbt docs failed)
   2  refresh: another refresh of the same warehouse is running (--wait SECONDS waits for it)
-  3  bad arguments or paths (a missing inbox, a warehouse that does not exist)
+  3  bad arguments or paths, said in one line on stderr: a missing inbox or reference folder, a warehouse
+     path that cannot be written (under a file, in a folder that cannot be made), no published warehouse
+     (summary, docs), an --out that is a folder, in a missing folder (template) or cannot be written;
+     template: an unknown family or district, a period of the wrong type, an --out that exists (--force)
 
 environment variables:
   EMULATION_INBOX                 the inbox folder (default seeds/reports)
@@ -24,13 +27,21 @@ environment variables:
   EMULATION_POSTGRES_READER_ROLE  the role granted read access to the mirror (default emulation_reader)
   DBT_LOG_LEVEL_FILE              dbt's log file level (default warn; debug logs every SQL statement)
   DAGSTER_HOME                    Dagster's instance folder for the UI (run history kept between sessions)
+  EMULATION_BUILD_DB              set by a refresh for dbt only (the build database); do not set it yourself
 """
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments: one line on stderr and exit 3 (argparse's own 2 means 'another refresh is running' here)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     from .template import add_template_parser
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="emulation", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
         description="Warehouse of provincial emulation indicators built from unit reports (see README.md).")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -40,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                       "or seeds/reports)")
     p_refresh.add_argument("--warehouse", type=Path, help="published DuckDB file (default: EMULATION_WAREHOUSE "
                                                           "or warehouse/emulation.duckdb)")
-    p_refresh.add_argument("--reference", type=Path, help="reference data folder (default: seeds/reference)")
+    p_refresh.add_argument("--reference", type=Path, help="reference data folder (default: EMULATION_REFERENCE "
+                                                          "or seeds/reference)")
     p_refresh.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                            help="when another refresh of the same warehouse runs, wait this long for it "
                                 "(default 0: exit 2 at once)")

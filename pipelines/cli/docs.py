@@ -17,8 +17,16 @@ def docs(published: Path, out_dir: Path) -> int:
 
     from ..settings import BUILD_DB_ENV, DBT_EXECUTABLE, DBT_PROJECT_DIR
 
-    if not published.exists():
-        print(f"error: {published} does not exist; run `emulation refresh` first", file=sys.stderr)
+    from .paths import folder_problem
+
+    if not published.is_file():
+        state = "is a folder, not a warehouse file" if published.is_dir() else "does not exist"
+        print(f"error: {published} {state}; run `emulation refresh` first", file=sys.stderr)
+        return EXIT_USAGE
+    problem = folder_problem(out_dir, create=True)
+    if problem is not None:
+        print(f"error: cannot write the data dictionary to {out_dir}: {problem.en} (give --out DIR)",
+              file=sys.stderr)
         return EXIT_USAGE
     with tempfile.TemporaryDirectory(prefix="emulation-docs-") as tmp:
         # dbt opens its database for writing: give it a copy, never the published file
@@ -32,7 +40,10 @@ def docs(published: Path, out_dir: Path) -> int:
         if done.returncode != 0:
             print("error: dbt docs generate failed", file=sys.stderr)
             return EXIT_FAILED
-        out_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy(target / "static_index.html", out_dir / "index.html")
+        try:
+            shutil.copy(target / "static_index.html", out_dir / "index.html")
+        except OSError as err:
+            print(f"error: cannot write {out_dir / 'index.html'}: {err.strerror or err}", file=sys.stderr)
+            return EXIT_USAGE
     print(f"Data dictionary: {out_dir / 'index.html'} (open it in a browser; it needs no server)")
     return EXIT_OK

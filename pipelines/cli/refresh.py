@@ -63,6 +63,17 @@ def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None =
     if not inbox.is_dir():
         print(f"error: inbox {inbox} is not a directory (give --inbox DIR or set EMULATION_INBOX)", file=sys.stderr)
         return EXIT_USAGE
+    if not reference.is_dir():
+        print(f"error: reference data {reference} is not a directory (give --reference DIR or set "
+              "EMULATION_REFERENCE)", file=sys.stderr)
+        return EXIT_USAGE
+    from .paths import output_file_problem
+
+    problem = output_file_problem(published, create_folder=True)
+    if problem is not None:
+        print(f"error: cannot use warehouse {published}: {problem.en} (give --warehouse PATH or set "
+              "EMULATION_WAREHOUSE)", file=sys.stderr)
+        return EXIT_USAGE
     started = time.monotonic()
     if not force:
         from ..storage.state import fingerprint, published_state

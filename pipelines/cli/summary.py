@@ -53,8 +53,17 @@ def _signed(value, fmt: str = ",") -> str:
 
 
 def main_summary(published: Path) -> int:
-    if not published.exists():
-        print(f"error: {published} does not exist; run `emulation refresh` first", file=sys.stderr)
+    import duckdb
+
+    if not published.is_file():
+        state = "is a folder, not a warehouse file" if published.is_dir() else "does not exist"
+        print(f"error: {published} {state}; run `emulation refresh` first", file=sys.stderr)
         return EXIT_USAGE
-    print(summary_text(published))
+    try:
+        text = summary_text(published)
+    except duckdb.Error as err:
+        first_line = str(err).splitlines()[0] if str(err) else type(err).__name__
+        print(f"error: {published} is not a published warehouse ({first_line})", file=sys.stderr)
+        return EXIT_USAGE
+    print(text)
     return EXIT_OK

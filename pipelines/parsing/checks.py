@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from .families import NUMBER_KINDS, Column
+from .families import FAMILIES, NUMBER_KINDS, Column
 from .results import Context, ParsedReport, RawRow
 from .rules import issue
+from .text import count_vi, number_vi
 from .values import convert
 
 
-def check_row(family: str, row: dict, flag) -> None:
-    if family == "poverty":
-        total, poor, near = row.get("total_households"), row.get("poor_households"), row.get("near_poor_households")
-        em, em_poor, em_near = row.get("em_households"), row.get("em_poor_households"), row.get("em_near_poor_households")
-        if total is not None and poor is not None and poor > total:
-            flag("poor_exceeds_total", "poor_households", poor=poor, total=total)
-        if total is not None and near is not None and near > total:
-            flag("near_poor_exceeds_total", "near_poor_households", near_poor=near, total=total)
-        checks = [
-            ("em_households", em, "Số hộ DTTS", total, "tổng số hộ"),
-            ("em_poor_households", em_poor, "Số hộ nghèo DTTS", em, "số hộ DTTS"),
-            ("em_poor_households", em_poor, "Số hộ nghèo DTTS", poor, "số hộ nghèo"),
-            ("em_near_poor_households", em_near, "Số hộ cận nghèo DTTS", em, "số hộ DTTS"),
-            ("em_near_poor_households", em_near, "Số hộ cận nghèo DTTS", near, "số hộ cận nghèo"),
-        ]
-        for column, value, what, limit, limit_what in checks:
-            if value is not None and limit is not None and value > limit:
-                flag("em_exceeds_total", column, what=what, value=value, total_what=limit_what, total=limit)
-    elif family == "infrastructure":
+def check_row(family: str, row: dict, flag, cell_at) -> None:
+    """The rules across a row's values; `cell_at(column)` says where a value is ('ô D7')."""
+    spec = FAMILIES[family]
+    for rule in spec.at_most:
+        value, limit = row.get(rule.column), row.get(rule.limit)
+        if value is not None and limit is not None and value > limit:
+            what, total_what = spec.column(rule.column).noun_vi, spec.column(rule.limit).noun_vi
+            flag(rule.rule, rule.column, what=what, what_cap=what[:1].upper() + what[1:], value=count_vi(value),
+                 total_what=total_what, total=count_vi(limit), total_cell=cell_at(rule.limit))
+    if family == "infrastructure":
         unit = row.get("_unit")
         flags = [k for k in ("ntm_standard", "ntm_advanced", "ntm_model") if row.get(k)]
         if unit is not None and unit.type != "Xã":
@@ -38,11 +30,12 @@ def check_row(family: str, row: dict, flag) -> None:
         if not row.get("ntm_standard"):
             for k, what in (("ntm_advanced", "NTM nâng cao"), ("ntm_model", "NTM kiểu mẫu")):
                 if row.get(k):
-                    flag("ntm_without_standard", k, what=what)
+                    flag("ntm_without_standard", k, what=what, standard_cell=cell_at("ntm_standard"))
 
 
 def check_total(report: ParsedReport, rows: list[dict], total: RawRow, columns: dict[str, Column],
-                 labels: dict[str, str], multipliers: dict[str, int], csv_values: bool) -> None:
+                 labels: dict[str, str], multipliers: dict[str, int], csv_values: bool,
+                 letters: dict[str, str] | None = None) -> None:
     for name, column in columns.items():
         cell = total.cells.get(name)
         if column.kind not in NUMBER_KINDS or cell is None or cell.text in (None, ""):
@@ -52,17 +45,16 @@ def check_total(report: ParsedReport, rows: list[dict], total: RawRow, columns: 
             continue
         computed = sum(r[name] for r in rows if r.get(name) is not None)
         tolerance = 0.5 if column.kind == "count" else max(0.011, abs(computed) * 1e-6)
+        unit = 1
         if column.kind == "money":
+            unit = 1 if csv_values else multipliers.get(name, 1_000_000)  # the header's unit, as the clerk wrote
             tolerance = max(multipliers.get(name, 1_000_000) * 0.05, abs(computed) * 1e-6)
         if abs(stated - computed) > tolerance:
+            letter = (letters or {}).get(name)
+            where = f"ô {letter}{total.row_number}" if letter else f"dòng {total.row_number}"
             report.issues.append(issue("total_row_mismatch", row=total.row_number, column=labels.get(name, name),
-                                       stated=number_vi(stated), computed=number_vi(computed)))
-
-
-def number_vi(value: float) -> str:
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+                                       address=f"{letter}{total.row_number}" if letter else None, cell=where,
+                                       stated=number_vi(stated / unit, 2), computed=number_vi(computed / unit, 2)))
 
 
 def check_timeliness(report: ParsedReport, ctx: Context) -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 from .checks import check_timeliness
 from .families import FAMILIES, NUMBER_KINDS, family_names
 from .info import apply_header
-from .results import Cell, Context, ParsedReport, RawRow, count_vi
+from .results import Cell, Context, ParsedReport, RawRow
 from .rows import build_rows
 from .rules import issue
-from .text import clean, fold
+from .text import clean, count_vi, fold
 
 
 _CSV_COLUMNS = ("district_code", "period", "family", "item", "indicator", "value")

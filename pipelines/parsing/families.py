@@ -21,6 +21,25 @@ class Column:
     labels: tuple[str, ...]
     kind: str  # 'name' | 'code' | 'count' | 'km' | 'money' | 'yesno' | 'category'
     required: bool = False
+    hint: str = ""  # for the template's instructions, in Vietnamese, beyond what the kind says
+
+    @property
+    def noun_vi(self) -> str:
+        """The column's label as a noun inside a sentence: 'số hộ nghèo', 'tổng số hộ', 'số hộ DTTS'."""
+        label = self.labels[0]
+        return label[:1].lower() + label[1:]
+
+
+@dataclass(frozen=True)
+class AtMost:
+    """A row rule between two columns: `column` ≤ `limit` (a sub-count never exceeds its total).
+
+    The parser checks it (rule `rule`) and the template's data validation stops it being typed in.
+    """
+
+    column: str
+    limit: str
+    rule: str
 
 
 @dataclass(frozen=True)
@@ -33,6 +52,10 @@ class Family:
     columns: tuple[Column, ...]
     description: str  # of its raw table, in English
     title: str  # the template's title row, before the period: 'BÁO CÁO KẾT QUẢ …'
+    at_most: tuple[AtMost, ...] = ()  # sub-counts and their totals
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
 
     @property
     def value_columns(self) -> tuple[Column, ...]:
@@ -60,6 +83,15 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
             Column("em_poor_households", ("Số hộ nghèo DTTS", "Hộ nghèo dân tộc thiểu số"), "count"),
             Column("em_near_poor_households", ("Số hộ cận nghèo DTTS", "Hộ cận nghèo dân tộc thiểu số"), "count"),
         ),
+        at_most=(
+            AtMost("poor_households", "total_households", "poor_exceeds_total"),
+            AtMost("near_poor_households", "total_households", "near_poor_exceeds_total"),
+            AtMost("em_households", "total_households", "em_exceeds_total"),
+            AtMost("em_poor_households", "em_households", "em_exceeds_total"),
+            AtMost("em_poor_households", "poor_households", "em_exceeds_total"),
+            AtMost("em_near_poor_households", "em_households", "em_exceeds_total"),
+            AtMost("em_near_poor_households", "near_poor_households", "em_exceeds_total"),
+        ),
     ),
     Family(
         "infrastructure", sheet="Hạ tầng", period_type="quarter", vi="hạ tầng", grain="commune",
@@ -75,9 +107,11 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
             Column("people_contribution_vnd",
                    ("Nhân dân đóng góp (triệu đồng)", "Trong đó: nhân dân đóng góp (triệu đồng)"), "money"),
             Column("ntm_standard", ("Đạt chuẩn NTM",), "yesno"),
-            Column("ntm_advanced", ("Đạt chuẩn NTM nâng cao",), "yesno"),
-            Column("ntm_model", ("Đạt chuẩn NTM kiểu mẫu",), "yesno"),
-            Column("ocop_products", ("Sản phẩm OCOP (lũy kế)", "Số sản phẩm OCOP"), "count"),
+            Column("ntm_advanced", ("Đạt chuẩn NTM nâng cao",), "yesno",
+                   hint="chỉ đánh dấu khi xã cũng đạt chuẩn NTM"),
+            Column("ntm_model", ("Đạt chuẩn NTM kiểu mẫu",), "yesno", hint="chỉ đánh dấu khi xã cũng đạt chuẩn NTM"),
+            Column("ocop_products", ("Sản phẩm OCOP (lũy kế)", "Số sản phẩm OCOP"), "count",
+                   hint="lũy kế đến cuối kỳ, không chỉ sản phẩm mới trong kỳ"),
         ),
     ),
     Family(

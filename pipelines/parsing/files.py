@@ -16,8 +16,9 @@ from pathlib import Path
 from ..settings import VIETNAM
 from .csv_reports import parse_csv
 from .reference import Reference
-from .results import Context, Limits, ParsedReport, mb_vi
+from .results import Context, Limits, ParsedReport
 from .rules import issue
+from .text import mb_vi
 from .workbook import FileRefused, parse_workbook
 
 log = logging.getLogger(__name__)

@@ -81,12 +81,3 @@ class RawRow:
     row_number: int
     cells: dict[str, Cell]
 
-
-def count_vi(n: int) -> str:
-    """A whole number written the Vietnamese way: 12.345."""
-    return f"{n:,}".replace(",", ".")
-
-
-def mb_vi(size: int) -> str:
-    """Bytes as megabytes, the Vietnamese way: 20 or 1,5."""
-    return f"{size / 2**20:.1f}".replace(".", ",").removesuffix(",0")

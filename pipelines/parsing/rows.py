@@ -47,11 +47,14 @@ def looks_like_data(row: RawRow, columns: dict[str, Column]) -> bool:
 
 
 def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, str], multipliers: dict[str, int],
-                ctx: Context, *, total: RawRow | None = None, csv_values: bool = False) -> None:
+                ctx: Context, *, total: RawRow | None = None, csv_values: bool = False,
+                letters: dict[str, str] | None = None) -> None:
     """Resolve each row's commune or category, convert its values and check every row rule.
 
     Without a district (unknown or ambiguous) the communes cannot be resolved, but the values are still
-    checked, so the clerk sees every problem of the report at once.
+    checked, so the clerk sees every problem of the report at once. `letters` gives each column's Excel column
+    letter (a workbook; None for a CSV file): every row message names the commune or category, the cell
+    ('ô E7', in a CSV file the line) and the column.
     """
     family = report.family
     spec = FAMILIES[family]
@@ -63,13 +66,24 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
     categories = {fold(label): cat.category for cat in ctx.reference.savings_categories for label in cat.labels}
     categories.update({cat.category: cat.category for cat in ctx.reference.savings_categories})
 
+    names_vi = {cat.category: cat.name_vi for cat in ctx.reference.savings_categories}
+
     for record in records:
         row_issues: list[Issue] = []
         out: dict = {"row_number": record.row_number}
+        item = _item_name(record, spec.grain)
+
+        def cell_at(column: str, record: RawRow = record) -> str:
+            return _cell_phrase(record, column, letters, labels)
 
         def flag(code: str, column: str | None = None, line: int | None = None, **params: object) -> None:
-            row_issues.append(issue(code, row=line or record.row_number, column=labels.get(column, column),
-                                    **params))
+            label = labels.get(column, column)
+            if column is not None:
+                params.setdefault("cell", cell_at(column))
+                params.setdefault("where", f"{item}, {params['cell']} ('{label}')")
+            address = f"{letters[column]}{record.row_number}" if letters and column in letters else None
+            row_issues.append(issue(code, row=line or record.row_number, column=label, address=address,
+                                    item=item, **params))
 
         if spec.grain == "commune" and district is None:
             name = record.cells["commune_name"].text if "commune_name" in record.cells else None
@@ -85,20 +99,23 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
                 if not code and not looks_like_data(record, columns):
                     continue  # a note or signature line below the data, not a commune row
                 value = code or name or ""
+                where = cell_at("commune_code" if code else "commune_name")
                 if err.kind == "ambiguous":
                     flag("commune_ambiguous", "commune_name", value=value, district=district.full_name,
-                         candidates=describe_units(err.candidates))
+                         candidates=describe_units(err.candidates), cell=where)
                 elif err.kind == "other_district":
                     flag("commune_other_district", "commune_name", value=value, district=district.full_name,
-                         candidates=_describe_with_district(err.candidates, units))
+                         candidates=_describe_with_district(err.candidates, units), cell=where)
                 else:
-                    flag("commune_unknown", "commune_name", value=value or "(trống)", district=district.full_name)
+                    flag("commune_unknown", "commune_name", value=value or "(trống)", district=district.full_name,
+                         cell=where)
                 report.issues.extend(row_issues)
                 continue
             if unit.code in seen:
                 flag("commune_duplicate", "commune_name", value=unit.full_name, first_row=seen[unit.code])
             seen.setdefault(unit.code, record.row_number)
             out.update(commune_code=unit.code, commune_name=name or unit.full_name, _unit=unit)
+            item = unit.full_name
         else:
             text = record.cells["category"].text or ""
             category = categories.get(fold(text)) or categories.get(text)
@@ -109,6 +126,7 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
                      categories=", ".join(f"'{c.name_vi}'" for c in ctx.reference.savings_categories))
                 report.issues.extend(row_issues)
                 continue
+            item = f"Nội dung '{names_vi.get(category, text)}'"
             if category in seen:
                 flag("category_duplicate", "category", value=text, first_row=seen[category])
             seen.setdefault(category, record.row_number)
@@ -127,14 +145,14 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
 
             out[name] = convert(cell, column, multipliers.get(name, 1 if csv_values else 1_000_000), csv_values,
                                  cell_flag)
-        check_row(family, out, flag)
+        check_row(family, out, flag, cell_at)
         report.issues.extend(row_issues)
         rows.append(out)
 
     if not rows and not any(i.severity == ERROR for i in report.issues):
         report.issues.append(issue("no_data_rows", sheet=report.sheet or report.file_name))
     if total is not None:
-        check_total(report, rows, total, columns, labels, multipliers, csv_values)
+        check_total(report, rows, total, columns, labels, multipliers, csv_values, letters)
     if spec.grain == "commune" and district is not None:
         present = {r["commune_code"] for r in rows}
         absent = [u for u in units.communes_by_district.get(district.code, []) if u.code not in present]
@@ -150,3 +168,34 @@ def _describe_with_district(candidates: list[Unit], units) -> str:
     return "; ".join(f"{u.full_name} (mã {u.code}) của {units.districts[u.parent_code].full_name}"
                      for u in candidates)
 
+
+
+def _item_name(record: RawRow, grain: str) -> str:
+    """The row as a clerk knows it, before it is resolved: the commune name (or code) or the category written."""
+    def text(column: str) -> str:
+        cell = record.cells.get(column)
+        return cell.text if cell is not None and cell.text else ""
+
+    if grain == "category":
+        return f"Nội dung '{text('category')}'" if text("category") else f"Dòng {record.row_number}"
+    if text("commune_name"):
+        return text("commune_name")
+    return f"Xã mã {text('commune_code')}" if text("commune_code") else f"Dòng {record.row_number}"
+
+
+def _cell_phrase(record: RawRow, column: str, letters: dict[str, str] | None, labels: dict[str, str]) -> str:
+    """Where a row's value is, for a message: 'ô E7' in a workbook; 'dòng 12' (its line) in a CSV file."""
+    if letters is not None:
+        if column in letters:
+            return f"ô {letters[column]}{record.row_number}"
+        return f"cột '{labels.get(column) or _first_label(column)}'"  # a column the sheet does not have
+    cell = record.cells.get(column)
+    if cell is not None and cell.line:
+        return f"dòng {cell.line}"
+    if cell is not None and cell.text:
+        return f"dòng {record.row_number}"
+    return f"chỉ tiêu '{column}' (không có dòng nào)"
+
+
+def _first_label(column: str) -> str:
+    return next((c.labels[0] for f in FAMILIES.values() for c in f.columns if c.name == column), column)

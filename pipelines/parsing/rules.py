@@ -83,74 +83,86 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "Trang '{sheet}' không có dòng số liệu nào dưới dòng tiêu đề.",
          "The sheet has a header but no data rows."),
     Rule("money_unit_unknown", ERROR,
-         "Cột '{column}' ghi đơn vị '{unit}', không phải đơn vị tiền. Ghi '(đồng)', '(nghìn đồng)', "
-         "'(triệu đồng)' hoặc '(tỷ đồng)'.",
+         "Cột '{column}' ({cell}) ghi đơn vị '{unit}', không phải đơn vị tiền. Sửa tiêu đề cột thành "
+         "'(đồng)', '(nghìn đồng)', '(triệu đồng)' hoặc '(tỷ đồng)'.",
          "A money column's header names a unit that is not one of đồng, nghìn đồng, triệu đồng, tỷ đồng."),
     Rule("money_unit_missing", WARNING,
-         "Cột '{column}' không ghi đơn vị tiền; đã hiểu là triệu đồng. Ghi rõ '(triệu đồng)', '(tỷ đồng)'...",
+         "Cột '{column}' ({cell}) không ghi đơn vị tiền; đã hiểu là triệu đồng. Ghi rõ đơn vị vào tiêu đề cột, "
+         "ví dụ '(triệu đồng)' hoặc '(tỷ đồng)'.",
          "A money column has no unit in its header; read as million VND."),
-    # --- rows
+    # --- rows: {where} is the commune (or savings category), the cell and its column header, e.g.
+    # "Xã Đại Phúc, ô E7 ('Số hộ nghèo')"; {cell} is "ô E7" (a CSV file: "dòng 12"), {row} the Excel row
     Rule("commune_unknown", ERROR,
-         "Không tìm thấy xã/phường/thị trấn '{value}' của {district}. Ghi đúng tên (ví dụ 'Xã Đại Phúc', "
-         "'Phường 1') hoặc mã xã của Tổng cục Thống kê.",
+         "Không tìm thấy '{value}' ({cell}) trong các xã/phường/thị trấn của {district}. Ghi đúng tên "
+         "(ví dụ 'Xã Đại Phúc', 'Phường 1') hoặc mã xã của Tổng cục Thống kê.",
          "The commune name or code matches no commune of the district."),
     Rule("commune_ambiguous", ERROR,
-         "Tên '{value}' khớp với nhiều đơn vị của {district}: {candidates}. Ghi rõ loại (Xã, Phường, Thị trấn) "
-         "hoặc mã xã.",
+         "Tên '{value}' ({cell}) khớp với nhiều đơn vị của {district}: {candidates}. Ghi rõ loại (Xã, Phường, "
+         "Thị trấn) trước tên, hoặc ghi mã xã.",
          "The commune name fits several communes of the district; the type or the code must settle it."),
     Rule("commune_other_district", ERROR,
-         "'{value}' là {candidates}, không thuộc {district}. Chỉ báo cáo các xã của đơn vị mình.",
+         "'{value}' ({cell}) là {candidates}, không thuộc {district}. Chỉ báo cáo các xã của đơn vị mình: sửa "
+         "tên hoặc mã xã, hoặc xoá dòng {row}.",
          "The commune belongs to another district."),
     Rule("commune_duplicate", ERROR,
-         "'{value}' đã có ở dòng {first_row}. Mỗi xã/phường/thị trấn chỉ ghi một dòng.",
+         "{value} ghi hai lần: dòng {first_row} và dòng {row} ({cell}). Mỗi xã/phường/thị trấn chỉ ghi một "
+         "dòng: giữ một dòng đúng, xoá dòng kia.",
          "The same commune appears twice."),
     Rule("category_unknown", ERROR,
-         "Nội dung '{value}' không thuộc danh mục tiết kiệm. Ghi một trong các nội dung: {categories}.",
+         "Nội dung '{value}' ({cell}) không thuộc danh mục tiết kiệm. Ghi một trong các nội dung: {categories}.",
          "The savings category is not one of the accepted ones."),
     Rule("category_duplicate", ERROR,
-         "Nội dung '{value}' đã có ở dòng {first_row}. Mỗi nội dung chỉ ghi một dòng.",
+         "Nội dung '{value}' ghi hai lần: dòng {first_row} và dòng {row} ({cell}). Mỗi nội dung chỉ ghi một "
+         "dòng: giữ một dòng đúng, xoá dòng kia.",
          "The same savings category appears twice."),
     Rule("value_missing", ERROR,
-         "Ô '{column}' để trống. Ô trống là thiếu số liệu, không phải số 0: ghi số, hoặc '0' hay '-' nếu "
+         "{where} để trống. Ô trống là thiếu số liệu, không phải số 0: ghi số vào ô, hoặc '0' hay '-' nếu "
          "bằng không.",
          "A required number is empty (an empty cell is missing, never zero)."),
     Rule("value_not_number", ERROR,
-         "Ô '{column}' ghi '{value}', không phải là số. Ghi số, ví dụ 4.803 hoặc 12,5.",
+         "{where} ghi '{value}', không phải là số. Ghi số, ví dụ 4.803 hoặc 12,5.",
          "A cell that must hold a number holds text."),
     Rule("value_not_integer", ERROR,
-         "Ô '{column}' ghi {value}, phải là số nguyên (số hộ, số sản phẩm).",
+         "{where} ghi {value}; số hộ, số sản phẩm phải là số nguyên. Ghi số nguyên, ví dụ 6.000.",
          "A count holds a fraction."),
     Rule("value_negative", ERROR,
-         "Ô '{column}' ghi số âm ({value}). Số liệu này không được âm.",
+         "{where} ghi số âm ({value}). Số liệu này không được âm: ghi số đúng, hoặc 0 nếu bằng không.",
          "A value that cannot be negative is negative."),
     Rule("cell_error", ERROR,
-         "Ô '{column}' có lỗi công thức Excel ({value}). Sửa công thức hoặc ghi số trực tiếp.",
+         "{where} có lỗi công thức Excel ({value}). Sửa công thức hoặc ghi số trực tiếp vào ô.",
          "A cell holds an Excel error value (#DIV/0!, #REF!, ...)."),
     Rule("value_not_yes_no", ERROR,
-         "Ô '{column}' ghi '{value}'. Ghi 'x' hoặc 'Đạt' nếu đạt, để trống hoặc 'Chưa đạt' nếu chưa đạt.",
+         "{where} ghi '{value}'. Ghi 'x' hoặc 'Đạt' nếu đạt; để trống hoặc ghi 'Chưa đạt' nếu chưa đạt.",
          "A yes/no cell holds something else."),
     Rule("poor_exceeds_total", ERROR,
-         "Số hộ nghèo ({poor}) lớn hơn tổng số hộ ({total}).",
+         "{item}: số hộ nghèo {value} ({cell}) lớn hơn tổng số hộ {total} ({total_cell}). Số hộ nghèo không "
+         "thể lớn hơn tổng số hộ: kiểm tra và sửa một trong hai ô.",
          "poor_households > total_households."),
     Rule("near_poor_exceeds_total", ERROR,
-         "Số hộ cận nghèo ({near_poor}) lớn hơn tổng số hộ ({total}).",
+         "{item}: số hộ cận nghèo {value} ({cell}) lớn hơn tổng số hộ {total} ({total_cell}). Số hộ cận "
+         "nghèo không thể lớn hơn tổng số hộ: kiểm tra và sửa một trong hai ô.",
          "near_poor_households > total_households."),
     Rule("em_exceeds_total", ERROR,
-         "{what} ({value}) lớn hơn {total_what} ({total}).",
+         "{item}: {what} {value} ({cell}) lớn hơn {total_what} {total} ({total_cell}). {what_cap} không thể "
+         "lớn hơn {total_what}: kiểm tra và sửa một trong hai ô.",
          "An ethnic-minority count exceeds its total (em_households ≤ total_households, em_poor ≤ em_households "
          "and ≤ poor, em_near_poor ≤ em_households and ≤ near_poor)."),
     Rule("ntm_without_standard", ERROR,
-         "Xã đạt {what} nhưng không đánh dấu 'Đạt chuẩn NTM'. Xã đạt NTM nâng cao/kiểu mẫu phải đạt chuẩn NTM.",
+         "{item}: đánh dấu đạt {what} ({cell}) nhưng chưa đánh dấu 'Đạt chuẩn NTM' ({standard_cell}). Xã đạt "
+         "NTM nâng cao/kiểu mẫu phải đạt chuẩn NTM: ghi 'x' vào {standard_cell}, hoặc xoá dấu ở {cell}.",
          "ntm_advanced or ntm_model is set without ntm_standard."),
     Rule("ntm_not_applicable", WARNING,
-         "{value} là {unit_type}: tiêu chí nông thôn mới chỉ áp dụng cho xã; đã bỏ qua các ô NTM của dòng này.",
+         "{value} là {unit_type} ({cell}): tiêu chí nông thôn mới chỉ áp dụng cho xã; đã bỏ qua các ô NTM "
+         "của dòng {row}. Để trống các ô NTM của phường, thị trấn.",
          "An NTM flag is set on a ward or township; it is ignored."),
     # --- the report against what is known
     Rule("total_row_mismatch", WARNING,
-         "Dòng tổng ghi {column} = {stated}, nhưng cộng các dòng trên được {computed}.",
+         "Dòng tổng, {cell} ('{column}'), ghi {stated}, nhưng cộng các dòng trên được {computed}. Sửa ô tổng "
+         "cho khớp, hoặc kiểm tra lại số liệu các dòng trên.",
          "The total row differs from the sum of the rows above it."),
     Rule("commune_missing", WARNING,
-         "Báo cáo thiếu {count} xã/phường/thị trấn của {district}: {communes}.",
+         "Báo cáo thiếu {count} xã/phường/thị trấn của {district}: {communes}. Thêm một dòng cho mỗi đơn vị "
+         "còn thiếu rồi gửi lại.",
          "Communes of the district are missing from the report."),
     Rule("outlier", WARNING,
          # checked in dbt (int_outlier_issues), which fills these placeholders in SQL from raw.rule_catalogue
@@ -168,10 +180,12 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "Loại báo cáo '{value}' không hợp lệ ({families}).",
          "The CSV family is not one of the report families."),
     Rule("csv_indicator_unknown", ERROR,
-         "Chỉ tiêu '{value}' không có trong báo cáo {family} (các chỉ tiêu: {indicators}).",
+         "Dòng {row}: chỉ tiêu '{value}' không có trong báo cáo {family}. Ghi một trong các chỉ tiêu: "
+         "{indicators}.",
          "The CSV indicator is not a canonical column of the family."),
     Rule("csv_value_duplicate", ERROR,
-         "Chỉ tiêu {indicator} của '{item}' đã có ở dòng {first_row}. Mỗi chỉ tiêu chỉ ghi một dòng.",
+         "Dòng {row}: chỉ tiêu {indicator} của '{item}' đã có ở dòng {first_row}. Mỗi chỉ tiêu chỉ ghi một "
+         "dòng: xoá một trong hai dòng.",
          "The same item and indicator appear twice in one CSV report."),
 ]}
 
@@ -185,11 +199,13 @@ class Issue:
     message: str
     row_number: int | None = None
     column_name: str | None = None
+    address: str | None = None  # the Excel cell, 'E7' (in the message; not a column of the raw tables)
 
 
-def issue(code: str, *, row: int | None = None, column: str | None = None, **params: object) -> Issue:
+def issue(code: str, *, row: int | None = None, column: str | None = None, address: str | None = None,
+          **params: object) -> Issue:
     rule = RULES[code]
-    return Issue(code, rule.severity, rule.message.format(column=column, **params), row, column)
+    return Issue(code, rule.severity, rule.message.format(column=column, row=row, **params), row, column, address)
 
 
 def rules_markdown() -> str:
@@ -201,7 +217,10 @@ def rules_markdown() -> str:
         "a report; warnings are recorded beside an accepted one. The message is what the clerk reads in "
         "`marts.mart_report_issues`, with the `{…}` filled in. The `outlier` warning is found in dbt "
         "(`int_outlier_issues`, from the message in `raw.rule_catalogue`), after ingest, since it needs the "
-        "previous period.",
+        "previous period. A message about a row names where to look: `{where}` is the commune (or savings "
+        "category), the cell and its column header, as in `Xã Đại Phúc, ô E7 ('Số hộ nghèo')`; `{cell}` is the "
+        "cell (`ô E7`: the column's letter and the Excel row; in a CSV file `dòng 12`, the line); `{row}` is the "
+        "Excel row (or CSV line). Numbers are written the Vietnamese way (`6.000`, `12,5`).",
         "",
         "| rule | severity | what it means | message (Vietnamese) |",
         "|---|---|---|---|",

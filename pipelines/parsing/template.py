@@ -4,7 +4,9 @@ The workbook has the `Thông tin` sheet filled in (district with its type and co
 data sheet with a title row, the header row in the canonical labels (the first accepted label of every column,
 optional ones included), one row per commune of the district with its name and GSO code — or, for savings, one
 row per spending category — and Excel data validation on every value column, so a clerk cannot type text or a
-negative number where a figure belongs. There is no total row: formulas written by openpyxl carry no computed
+negative number where a figure belongs, nor a sub-count larger than its total (the family's `at_most` rules:
+poor households ≤ total households, …; one custom formula per column). The `Hướng dẫn` sheet is generated from
+the family's columns (`instructions`). There is no total row: formulas written by openpyxl carry no computed
 value until Excel recalculates, and the warehouse sums the rows itself.
 
 A filled template round-trips: `parse_file` accepts it and lands exactly the figures typed in
@@ -16,7 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .families import FAMILIES, PERIOD_TYPE_EN, PERIOD_TYPE_VI, family_names
+from .families import FAMILIES, PERIOD_TYPE_EN, PERIOD_TYPE_VI, Column, Family, family_names
+from .xlsx import column_letters
 
 if TYPE_CHECKING:  # the command line imports this module for every command: keep its import light
     from .reference import Reference, Unit
@@ -28,6 +31,13 @@ _PERIOD_EXAMPLES = {"year": "'2023' hoặc 'Năm 2023'", "quarter": "'Quý III/2
 HEADER_ROW = 4
 FIRST_DATA_ROW = 5
 FOOTER = ("Người lập biểu", "Thủ trưởng đơn vị")
+GUIDE_SHEET = "Hướng dẫn"
+_KIND_VI = {
+    "count": "số nguyên không âm",
+    "km": "số km, không âm, có thể có phần thập phân",
+    "money": "số tiền, không âm, theo đơn vị ghi ở tiêu đề cột, có thể có phần thập phân",
+    "yesno": "ghi 'x' nếu đạt, để trống nếu chưa đạt; chỉ áp dụng cho xã (ô xám của phường, thị trấn để trống)",
+}
 
 
 def period_label(period: "Period") -> str:
@@ -145,6 +155,8 @@ def write_template(family: str, district_code: str, period: str, out_path: Path,
                 if column.kind == "yesno":
                     ws.cell(row=r, column=c).fill = not_applicable
 
+    letters = {column.name: get_column_letter(c) for c, column in enumerate(columns, start=2)}
+
     def validation(kind: str) -> DataValidation:
         if kind == "count":
             check = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
@@ -158,25 +170,33 @@ def write_template(family: str, district_code: str, period: str, out_path: Path,
         else:  # NTM cells of a ward or township: must stay empty
             check = DataValidation(type="textLength", operator="equal", formula1="0",
                                    error="Tiêu chí nông thôn mới chỉ áp dụng cho xã: để trống ô này.")
-        check.allow_blank = True
-        check.showErrorMessage = True
-        check.errorTitle = "Giá trị không hợp lệ"
-        if kind in ("count", "km", "money"):
-            check.showInputMessage = True
-            check.promptTitle = "Số liệu"
-            check.prompt = "Để trống nếu chưa có số liệu; ghi 0 nếu bằng không."
-        return check
+        return _finish(check, kind)
+
+    def related(column: Column) -> DataValidation:
+        """A value column that is a sub-count or a total (families.py `at_most`): one custom formula checks both
+        the value itself and its relation to the other columns of the same row (a cell takes one validation)."""
+        cell = f"{letters[column.name]}{FIRST_DATA_ROW}"
+        conditions = [f"ISNUMBER({cell})", f"{cell}>=0"] + ([f"INT({cell})={cell}"] if column.kind == "count" else [])
+        for op, other in _relations(spec, column.name):
+            conditions.append(f"OR(NOT(ISNUMBER({letters[other]}{FIRST_DATA_ROW})),"
+                              f"{cell}{op}{letters[other]}{FIRST_DATA_ROW})")
+        check = DataValidation(type="custom", formula1="AND(" + ",".join(conditions) + ")",
+                               error=_relation_error(spec, column, letters))
+        return _finish(check, column.kind)
 
     if items:
         checks: dict[str, DataValidation] = {}
         for c, column in enumerate(columns, start=2):
             if column.kind not in ("count", "km", "money", "yesno"):
                 continue
-            letter = get_column_letter(c)
+            letter = letters[column.name]
             if column.kind == "yesno":
                 for k, (_name, _code, is_xa) in enumerate(items):
                     kind = "yesno" if is_xa else "not_applicable"
                     checks.setdefault(kind, validation(kind)).add(f"{letter}{FIRST_DATA_ROW + k}")
+            elif _relations(spec, column.name):
+                checks[column.name] = related(column)
+                checks[column.name].add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
             else:
                 checks.setdefault(column.kind, validation(column.kind)).add(
                     f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
@@ -186,21 +206,80 @@ def write_template(family: str, district_code: str, period: str, out_path: Path,
     ws.cell(row=footer_row, column=2, value=FOOTER[0]).font = bold
     ws.cell(row=footer_row, column=min(len(header), 6), value=FOOTER[1]).font = bold
 
-    guide = wb.create_sheet("Hướng dẫn")
-    for r, line in enumerate([
-        "Cách điền báo cáo",
-        "1. Trang 'Thông tin': ghi 'Ngày lập' (dd/mm/yyyy) và 'Người lập'; không sửa 'Đơn vị', 'Mã đơn vị', "
-        "'Kỳ báo cáo'.",
-        f"2. Trang '{spec.sheet}': ghi số liệu vào từng dòng; không đổi tên trang, không sửa dòng tiêu đề "
-        f"cột, không xoá cột mã.",
-        "3. Số thập phân ghi dấu phẩy (12,5). Ô trống là chưa có số liệu, không phải số 0: số 0 thì ghi 0.",
-        "4. Cột 'Đạt chuẩn NTM…' ghi 'x' nếu đạt, để trống nếu chưa đạt; phường, thị trấn để trống.",
-        "5. Tiền ghi theo đơn vị ở tiêu đề cột (triệu đồng).",
-    ], start=1):
+    guide = wb.create_sheet(GUIDE_SHEET)
+    for r, line in enumerate(instructions(family), start=1):
         guide.cell(row=r, column=1, value=line).font = bold if r == 1 else Font()
     guide.column_dimensions["A"].width = 110
 
     out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out_path)
     return out_path
+
+
+def _relations(spec: Family, name: str) -> list[tuple[str, str]]:
+    """A column's relations to other columns of its row: ('<=', total) for a sub-count, ('>=', sub) for a total."""
+    return ([("<=", r.limit) for r in spec.at_most if r.column == name]
+            + [(">=", r.column) for r in spec.at_most if r.limit == name])
+
+
+def _relation_error(spec: Family, column: Column, letters: dict[str, str]) -> str:
+    """The validation error of a related column, in Vietnamese (Excel allows 255 characters)."""
+    def named(names: list[str]) -> str:
+        texts = [f"{spec.column(n).noun_vi} (cột {letters[n]})" for n in names]
+        return " và ".join([", ".join(texts[:-1]), texts[-1]] if len(texts) > 1 else texts)
+
+    parts = [f"Nhập {_KIND_VI[column.kind]}"]
+    at_most = [o for op, o in _relations(spec, column.name) if op == "<="]
+    at_least = [o for op, o in _relations(spec, column.name) if op == ">="]
+    if at_most:
+        parts.append(f"không lớn hơn {named(at_most)}")
+    if at_least:
+        parts.append(f"không nhỏ hơn {named(at_least)}")
+    return ", ".join(parts) + " của cùng dòng."
+
+
+def _finish(check, kind: str):
+    check.allow_blank = True
+    check.showErrorMessage = True
+    check.errorTitle = "Giá trị không hợp lệ"
+    if kind in ("count", "km", "money"):
+        check.showInputMessage = True
+        check.promptTitle = "Số liệu"
+        check.prompt = "Để trống nếu chưa có số liệu; ghi 0 nếu bằng không."
+    return check
+
+
+def instructions(family: str) -> list[str]:
+    """The template's 'Hướng dẫn' sheet, line by line: generated from the family's columns (families.py)."""
+    spec = FAMILIES[family]
+    letters = {column.name: column_letters(c) for c, column in enumerate(spec.columns, start=2)}
+    values = spec.value_columns
+    lines = [
+        f"Cách điền báo cáo {spec.vi} (lập theo {PERIOD_TYPE_VI[spec.period_type]})",
+        "1. Trang 'Thông tin': ghi 'Ngày lập' (dd/mm/yyyy) và 'Người lập'; không sửa 'Đơn vị', 'Mã đơn vị', "
+        "'Kỳ báo cáo'.",
+    ]
+    given = [c for c in spec.columns if c.kind not in ("count", "km", "money", "yesno")]
+    given_text = ", ".join(f"'{c.labels[0]}' (cột {letters[c.name]})" for c in given)
+    row_is = "một xã, phường, thị trấn của đơn vị" if spec.grain == "commune" else "một nội dung chi"
+    these = "các cột này" if len(given) > 1 else "cột này"
+    lines.append(f"2. Trang '{spec.sheet}': mỗi dòng là {row_is}, đã ghi sẵn {given_text}: không sửa {these}. "
+                 f"Không đổi tên trang, không sửa dòng tiêu đề, không thêm hay xoá cột.")
+    decimals = any(c.kind in ("km", "money") for c in values)
+    lines.append("3. Ô trống là chưa có số liệu, không phải số 0: số 0 thì ghi 0."
+                 + (" Số thập phân ghi dấu phẩy (12,5)." if decimals else ""))
+    lines.append("4. Các cột số liệu:")
+    for column in values:
+        parts = [_KIND_VI[column.kind]]
+        if column.kind != "yesno":
+            parts.append("bắt buộc, không để trống" if column.required else "để trống nếu không có số liệu")
+        at_most = [o for op, o in _relations(spec, column.name) if op == "<="]
+        if at_most:
+            parts.append("không lớn hơn " + " và ".join(f"'{spec.column(o).labels[0]}' (cột {letters[o]})"
+                                                        for o in at_most))
+        if column.hint:
+            parts.append(column.hint)
+        lines.append(f"   - Cột {letters[column.name]} '{column.labels[0]}': {'; '.join(parts)}.")
+    lines.append("5. Excel từ chối ô nhập sai và nhắc cách ghi. Gửi lại chính tệp .xlsx này.")
+    return lines
+

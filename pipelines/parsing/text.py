@@ -224,3 +224,24 @@ def parse_date(value: object) -> dt.date:
         except ValueError:
             continue
     raise ValueError(text)
+
+
+# ---------------------------------------------------------------------------------------------- numbers in messages
+
+def number_vi(value: float, decimals: int = 6) -> str:
+    """A number written the Vietnamese way, for messages: 6.000, -1.234.567, 12,5 (at most `decimals` decimals)."""
+    value = round(float(value), decimals)
+    if value.is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def count_vi(n: int) -> str:
+    """A whole number written the Vietnamese way: 12.345."""
+    return number_vi(n)
+
+
+def mb_vi(size: int) -> str:
+    """Bytes as megabytes, the Vietnamese way: 20 or 1,5."""
+    return number_vi(size / 2**20, decimals=1)

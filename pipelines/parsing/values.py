@@ -6,7 +6,7 @@ import re
 
 from .families import Column
 from .results import Cell
-from .text import NumberError, parse_number, parse_yes_no
+from .text import NumberError, number_vi, parse_number, parse_yes_no
 
 EXCEL_ERRORS = {"#div/0!", "#ref!", "#n/a", "#value!", "#name?", "#num!", "#null!", "#getting_data", "#spill!"}
 
@@ -43,11 +43,11 @@ def convert(cell: Cell, column: Column, multiplier: int, csv_values: bool, flag)
         flag("value_not_number", column.name, value=text)
         return None
     if value < 0:
-        flag("value_negative", column.name, value=text)
+        flag("value_negative", column.name, value=number_vi(value))
         return None
     if column.kind == "count":
         if abs(value - round(value)) > 1e-9:
-            flag("value_not_integer", column.name, value=text)
+            flag("value_not_integer", column.name, value=number_vi(value))
             return None
         return int(round(value))
     if column.kind == "money":

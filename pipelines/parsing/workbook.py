@@ -19,12 +19,13 @@ import polars as pl
 from .families import FAMILIES
 from .header import find_header, is_column_numbers, is_total_label
 from .info import INFO_SHEET, apply_header, read_info
-from .results import Cell, Context, Limits, ParsedReport, RawRow, count_vi, mb_vi
+from .results import Cell, Context, Limits, ParsedReport, RawRow
 from .rows import build_rows
 from .checks import check_timeliness
 from .rules import Issue, issue
-from .text import clean, fold, is_thousands_dot
-from .xlsx import SheetLayout, XlsxError, XlsxTooLarge, inspect_container, sheet_layout, sheet_members
+from .text import clean, count_vi, fold, is_thousands_dot, mb_vi
+from .xlsx import (SheetLayout, XlsxError, XlsxTooLarge, column_letters, inspect_container, sheet_layout,
+                   sheet_members)
 
 _SHEET_FAMILY = {fold(spec.sheet): family for family, spec in FAMILIES.items()}
 
@@ -57,7 +58,7 @@ def parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, 
                                              max_cells=limits.max_cells)
     except XlsxTooLarge as big:
         if big.limit == limits.max_members:
-            detail = f"{big.size:,} phần; tối đa {big.limit:,}".replace(",", ".")
+            detail = f"{count_vi(big.size)} phần; tối đa {count_vi(big.limit)}"
         elif big.size > big.limit + 1:
             detail = f"{mb_vi(big.size)} MB; tối đa {mb_vi(big.limit)} MB"
         else:
@@ -172,11 +173,15 @@ def read_rows(report: ParsedReport, grid: Grid, layout: SheetLayout, ctx: Contex
                                    example=f"'{labels[missing[0]]}'"))
         return
     header_row = layout.first_row + header.row_index
+    letters = {name: column_letters(layout.first_col + c) for name, c in header.columns.items()}
     for name in header.unitless:
-        report.issues.append(issue("money_unit_missing", row=header_row, column=header.labels[name]))
+        report.issues.append(issue("money_unit_missing", row=header_row, column=header.labels[name],
+                                   address=f"{letters[name]}{header_row}", cell=f"ô {letters[name]}{header_row}"))
     for name, unit in header.bad_units.items():
-        report.issues.append(issue("money_unit_unknown", row=header_row, column=header.labels[name], unit=unit))
+        report.issues.append(issue("money_unit_unknown", row=header_row, column=header.labels[name], unit=unit,
+                                   address=f"{letters[name]}{header_row}", cell=f"ô {letters[name]}{header_row}"))
         del header.columns[name]
+        del letters[name]
     key_column = "category" if spec.grain == "category" else "commune_name"
     records: list[RawRow] = []
     total: RawRow | None = None
@@ -202,5 +207,5 @@ def read_rows(report: ParsedReport, grid: Grid, layout: SheetLayout, ctx: Contex
             total = RawRow(excel_row, cells)
             break  # what follows a total row is the footer: signatures, notes
         records.append(RawRow(excel_row, cells))
-    build_rows(report, records, header.labels, header.multipliers, ctx, total=total)
+    build_rows(report, records, header.labels, header.multipliers, ctx, total=total, letters=letters)
 

@@ -307,7 +307,7 @@ MESSAGE_MUST_NAME = {
     "empty.xlsx": ["tệp rỗng"],
     "truncated.xlsx": ["bị hỏng"],
     "period_in_future.xlsx": ["2099", "31/12/2099"],
-    "poor_exceeds_total.xlsx": ["2500", "2148"],
+    "poor_exceeds_total.xlsx": ["Xã Đại Phúc", "2.500 (ô E9)", "2.148 (ô D9)"],
     "value_not_number.xlsx": ["mười hai"],
     "cell_error_div0.xlsx": ["#DIV/0!"],
     "money_unit_unknown.xlsx": ["USD", "(triệu đồng)"],

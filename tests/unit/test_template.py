@@ -11,7 +11,7 @@ import pytest
 from pipelines.parsing.families import FAMILIES
 from pipelines.parsing.files import parse_file
 from pipelines.cli.template import FAMILY_NAMES, add_template_parser, main_template
-from pipelines.parsing.template import FIRST_DATA_ROW, HEADER_ROW, write_template
+from pipelines.parsing.template import FIRST_DATA_ROW, GUIDE_SHEET, HEADER_ROW, instructions, write_template
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -56,8 +56,9 @@ def test_poverty_template_round_trips(tmp_path, reference):
     assert [(r[1], r[2]) for r in rows][:3] == [("Thị trấn Càng Long", "29266"), ("Xã Mỹ Cẩm", "29269"),
                                                 ("Xã An Trường A", "29272")]
     assert len(rows) == 14 and all(isinstance(r[2], str) for r in rows)
-    assert validations(ws) == {"D5:D18": ("whole", "greaterThanOrEqual", "0")}
-    assert len(ws.data_validations.dataValidation[0].sqref.ranges) == 6  # D..I
+    checks = validations(ws)  # every count column: one custom formula (itself, and sub-count ≤ total)
+    assert sorted(checks) == [f"{letter}5:{letter}18" for letter in "DEFGHI"]
+    assert {kind for kind, _op, _formula in checks.values()} == {"custom"}
 
     fill(path, {k: {"D": 1000 + k, "E": 10 + k, "F": "2.0" if k == 0 else 20, "G": None if k else 300,
                     "H": None if k else "1", "I": None if k else 2} for k in range(14)})
@@ -155,3 +156,61 @@ def test_command(tmp_path, capsys):
 
 def test_family_names_match_the_formats():
     assert FAMILY_NAMES == tuple(FAMILIES)
+
+
+def test_poverty_template_stops_sub_counts_above_their_totals(tmp_path, reference):
+    """Excel refuses poor households > total households (and near-poor, ethnic-minority counts > their totals)."""
+    path = write_template("poverty", "844", "2022", tmp_path / "t.xlsx", reference)
+    ws, _rows = data_rows(path)
+    by_range = {str(v.sqref): v for v in ws.data_validations.dataValidation}
+    poor = by_range["E5:E18"]
+    assert poor.type == "custom" and poor.showErrorMessage and poor.allow_blank
+    # relative to the range's first cell: a number, ≥ 0, whole, ≤ total households (D) when that is filled in
+    assert poor.formula1 == ("AND(ISNUMBER(E5),E5>=0,INT(E5)=E5,OR(NOT(ISNUMBER(D5)),E5<=D5),"
+                             "OR(NOT(ISNUMBER(H5)),E5>=H5))")
+    assert "không lớn hơn tổng số hộ (cột D)" in poor.error and len(poor.error) <= 255
+    assert "OR(NOT(ISNUMBER(D5)),F5<=D5)" in by_range["F5:F18"].formula1  # near-poor ≤ total
+    assert "D5>=E5" in by_range["D5:D18"].formula1  # and a total typed after is not below its sub-counts
+    em_poor = by_range["H5:H18"]
+    assert "H5<=G5" in em_poor.formula1 and "H5<=E5" in em_poor.formula1  # ≤ em households, ≤ poor households
+    assert "số hộ DTTS (cột G)" in em_poor.error and "số hộ nghèo (cột E)" in em_poor.error
+    assert "I5<=G5" in by_range["I5:I18"].formula1 and "I5<=F5" in by_range["I5:I18"].formula1
+    assert all(len(v.error) <= 255 and v.errorTitle for v in by_range.values())
+
+
+def test_instructions_are_per_family_and_name_only_its_columns(tmp_path, reference):
+    texts = {}
+    for family, district, period in [("poverty", "844", "2022"), ("infrastructure", "842", "2023-Q3"),
+                                     ("savings", "844", "2022")]:
+        path = write_template(family, district, period, tmp_path / f"{family}.xlsx", reference)
+        sheet = openpyxl.load_workbook(path)[GUIDE_SHEET]
+        text = "\n".join(str(row[0]) for row in sheet.iter_rows(values_only=True) if row[0])
+        assert text.splitlines() == instructions(family)
+        spec = FAMILIES[family]
+        for c, column in enumerate(spec.columns, start=2):
+            letter, label = "ABCDEFGHIJKLM"[c - 1], column.labels[0]
+            assert f"Cột {letter} '{label}'" in text or f"'{label}' (cột {letter})" in text, (family, column.name)
+        others = {label for f in FAMILIES.values() if f is not spec for c in f.columns for label in c.labels[:1]}
+        for label in others - {c.labels[0] for c in spec.columns}:
+            assert f"'{label}'" not in text, (family, label)
+        texts[family] = text
+    assert len(set(texts.values())) == 3
+    assert "NTM" not in texts["poverty"] and "NTM" not in texts["savings"] and "NTM" in texts["infrastructure"]
+    assert "Mã xã" not in texts["savings"] and "Mã xã" in texts["poverty"]
+    assert "đồng" not in texts["poverty"] and "12,5" not in texts["poverty"]  # no money, no decimals
+    assert "không lớn hơn 'Tổng số hộ' (cột D)" in texts["poverty"]
+    assert "lập theo quý" in texts["infrastructure"] and "lập theo năm" in texts["savings"]
+
+
+def test_command_path_errors_are_one_line_and_exit_3(tmp_path, capsys):
+    parser = argparse.ArgumentParser()
+    add_template_parser(parser.add_subparsers(dest="command"))
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    for out in (tmp_path / "missing" / "t.xlsx", a_file / "t.xlsx", tmp_path):
+        args = parser.parse_args(["template", "--family", "poverty", "--district", "844", "--period", "2022",
+                                  "--out", str(out)])
+        assert main_template(args) == 3, out
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err, err
+    assert not (tmp_path / "missing").exists()  # a mistyped folder is not created
