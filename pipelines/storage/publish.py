@@ -20,6 +20,24 @@ from typing import Iterator
 
 import duckdb
 
+# The storage format of the build database, and so of the published warehouse. DuckDB fixes a file's storage
+# version when it creates the file and keeps it whenever a newer DuckDB writes to it later (dbt-duckdb, the
+# checkpoint at publish). The default of the duckdb 2.x Python package (storage 69) cannot be opened by
+# DuckDB 1.x (the CLI 1.5.6 in the dev dependencies, BI drivers); 'v1.5.0' (storage 68) is the newest that DuckDB
+# 1.5 reads. Older readers need an older format: 'v1.4.0' → DuckDB ≥ 1.4, 'v1.2.0' → ≥ 1.2, 'v1.0.0' → ≥ 1.0.
+STORAGE_VERSION = "v1.5.0"
+
+
+def create_database(path: Path, storage_version: str = STORAGE_VERSION) -> None:
+    """Create an empty DuckDB database file at `path` in the given storage format."""
+    con = duckdb.connect()
+    try:
+        literal = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{literal}' AS build (STORAGE_VERSION '{storage_version}')")
+        con.execute("DETACH build")
+    finally:
+        con.close()
+
 
 class RefreshBusy(RuntimeError):
     """Another refresh of the same warehouse is running."""
@@ -50,10 +68,11 @@ class WarehousePaths:
         return self.published.parent / f".{self.published.name}.refresh.lock"
 
     def start_build(self) -> None:
-        """An empty build database; whatever a dead refresh left is cleared."""
+        """An empty build database in STORAGE_VERSION; whatever a dead refresh left is cleared."""
         self.build_dir.mkdir(parents=True, exist_ok=True)
         for leftover in (self.build_db, self.build_db.with_name(self.build_db.name + ".wal")):
             leftover.unlink(missing_ok=True)
+        create_database(self.build_db)
 
     @contextmanager
     def refresh_lock(self, wait_seconds: float = 0) -> Iterator[None]:
