@@ -23,9 +23,9 @@ import duckdb
 # The storage format of the build database, and so of the published warehouse. DuckDB fixes a file's storage
 # version when it creates the file and keeps it whenever a newer DuckDB writes to it later (dbt-duckdb, the
 # checkpoint at publish). The default of the duckdb 2.x Python package (storage 69) cannot be opened by
-# DuckDB 1.x (the CLI 1.5.6 in the dev dependencies, BI drivers); 'v1.5.0' (storage 68) is the newest that DuckDB
-# 1.5 reads. Older readers need an older format: 'v1.4.0' → DuckDB ≥ 1.4, 'v1.2.0' → ≥ 1.2, 'v1.0.0' → ≥ 1.0.
-STORAGE_VERSION = "v1.5.0"
+# DuckDB 1.x (the CLI 1.5.6 in the dev dependencies, BI drivers and client libraries still on 1.x). 'v1.0.0'
+# (storage 64) is read by every DuckDB from 1.0 on; 'v1.5.0' (68) would need ≥ 1.5, 'v1.2.0' ≥ 1.2.
+STORAGE_VERSION = "v1.0.0"
 
 
 def create_database(path: Path, storage_version: str = STORAGE_VERSION) -> None:

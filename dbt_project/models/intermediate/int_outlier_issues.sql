@@ -96,13 +96,14 @@ select
     f.district_code,
     r.severity,
     'outlier'                       as rule,
-    -- the template's placeholders filled in SQL, as str.format would in Python
+    -- the template's placeholders filled in SQL, as str.format would in Python; counts written the Vietnamese
+    -- way (6.000), as the parser's number_vi does
     replace(replace(replace(replace(replace(r.message_template,
         '{column}', l.label),
         '{commune}', coalesce(nullif(f.commune_name, ''), f.commune_code)),
-        '{value}', cast(f.value as varchar)),
+        '{value}', format('{:t.}', f.value)),
         '{previous_period}', f.previous_period),
-        '{previous}', cast(f.previous_value as varchar)) as message
+        '{previous}', format('{:t.}', f.previous_value)) as message
 from flagged as f
 inner join labels as l on l.metric = f.metric
 -- a left join: without the rule in the catalogue, severity and message are NULL and their tests fail
