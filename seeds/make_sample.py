@@ -4,14 +4,23 @@ Run from anywhere (paths are relative to this file)::
 
     python seeds/make_sample.py
 
-What it makes: 99 workbooks in the district report format (``docs`` / spec "District report format,
+What it makes: 101 workbooks in the district report format (``docs`` / spec "District report format,
 version 1"), for the nine district-level units of Trà Vinh province (GSO province code 84):
 
 * ``{district_code}_{slug}_{year}.xlsx`` for 2021, 2022 and 2023, each holding the ``Giảm nghèo``
   (poor / near-poor household review, one row per commune) and ``Tiết kiệm`` (thrift and
   anti-waste, one row per spending category) sheets plus the ``Thông tin`` header sheet;
 * ``{district_code}_{slug}_{year}-Q{q}.xlsx`` for every quarter of 2022 and 2023, holding the
-  ``Hạ tầng`` sheet (rural roads, NTM status, OCOP products, one row per commune) plus ``Thông tin``.
+  ``Hạ tầng`` sheet (rural roads, NTM status, OCOP products, one row per commune) plus ``Thông tin``;
+* and the realistic few a province receives (see LATE_REPORT, DRAFT_REPORT, REJECTED_REPORT): one
+  regular file made after its due date (``850_h-duyen-hai_2023-Q2.xlsx``: late), an earlier draft of a
+  poverty review (``847_chau-thanh_2022_du-thao.xlsx``: superseded by the final report) and a later
+  resubmission of one with a bad cell (``849_tra-cu_2023_sua.xlsx``: rejected, the report already received
+  stays in force). None of them changes a figure in force.
+
+Every file's modification time (which the pipeline takes as the time it was received) is 09:00 Viet Nam
+time on its ``Ngày lập``. A git checkout does not keep modification times: there every file seems received
+at checkout, and only ``Ngày lập`` dates the reports (it decides timeliness and which version is in force).
 
 The district- and commune-level figures are SYNTHETIC. They are drawn from a fixed-seed random
 generator (no wall clock, no network) and then fitted by an integer allocation with caps
@@ -33,6 +42,7 @@ import csv
 import datetime as dt
 import io
 import math
+import os
 import random
 import re
 import unicodedata
@@ -86,6 +96,29 @@ OCOP_BATCH_2022Q4 = {
     "842": 22, "847": 16, "844": 15, "848": 14, "845": 10,
     "851": 8, "846": 8, "849": 6, "850": 5,
 }
+
+# ---------------------------------------------------------------------------------------------
+# The realistic few: a late report, an early draft superseded by the final report, and a rejected
+# resubmission. None of them changes a figure in force (the published totals above stay exact).
+# ---------------------------------------------------------------------------------------------
+# Huyện Duyên Hải made its 2023-Q2 infrastructure report after the due date (10/07/2023): only the date
+# of the regular file changes.
+LATE_REPORT = ("850", 2023, 2)
+LATE_DATE = dt.date(2023, 7, 18)
+# Châu Thành sent a draft of its 2022 poverty review (sheet 'Giảm nghèo' only) three days before the final
+# report: a few households counted as poor in the draft are near-poor in the final figures.
+DRAFT_REPORT = ("847", 2022)
+DRAFT_SUFFIX = "du-thao"  # dự thảo: draft
+DRAFT_DAYS_BEFORE = 3
+DRAFT_COMMUNES = 3
+# Trà Cú sent its 2023 poverty review again, later, with one bad cell (poor households > total households):
+# rejected, so the report already received stays in force.
+REJECTED_REPORT = ("849", 2023)
+REJECTED_SUFFIX = "sua"  # sửa: corrected
+REJECTED_DATE = dt.date(2024, 3, 4)
+# Every file is 'received' (its modification time) at 09:00 Viet Nam time on the day it was made.
+RECEIVED_HOUR = 9
+VIETNAM_TZ = dt.timezone(dt.timedelta(hours=7))
 
 # ---------------------------------------------------------------------------------------------
 # Synthetic district profile: relative size (households, roughly by real population), share of
@@ -634,9 +667,13 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def save_deterministic(wb: Workbook, path: Path) -> None:
-    """Save ``wb`` so that the bytes depend only on its content."""
+def save_deterministic(wb: Workbook, path: Path, made: dt.date | None = None) -> None:
+    """Save ``wb`` so that the bytes depend only on its content; with ``made``, the file's modification time
+    (when the pipeline takes it to have been received) is 09:00 Viet Nam time that day."""
     path.write_bytes(deterministic_bytes(wb))
+    if made is not None:
+        received = dt.datetime(made.year, made.month, made.day, RECEIVED_HOUR, tzinfo=VIETNAM_TZ).timestamp()
+        os.utime(path, (received, received))
 
 
 def new_workbook(author: str) -> Workbook:
@@ -653,6 +690,7 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
     infra = make_infrastructure(rng, communes)
     savings = make_savings(rng, districts)
     headers = make_headers(rng, districts)
+    headers[LATE_REPORT]["date"] = LATE_DATE  # after drawing every date: the other files keep theirs
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in sorted(out_dir.glob("*.xlsx")):
@@ -670,7 +708,7 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
             write_poverty(wb, info, dcommunes, [poverty[year][i] for i in idx], year)
             write_savings(wb, info, savings[(d, year)], year)
             path = out_dir / f"{d}_{info['slug']}_{year}.xlsx"
-            save_deterministic(wb, path)
+            save_deterministic(wb, path, head["date"])
             written.append(path)
         for year, q in QUARTERS:
             head = headers[(d, year, q)]
@@ -678,9 +716,54 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
             write_info(wb, info, f"Quý {ROMAN[q]}/{year}", head)
             write_infra(wb, info, dcommunes, [infra[(year, q)][i] for i in idx], year, q)
             path = out_dir / f"{d}_{info['slug']}_{year}-Q{q}.xlsx"
-            save_deterministic(wb, path)
+            save_deterministic(wb, path, head["date"])
             written.append(path)
+
+    # the draft and the rejected resubmission: poverty sheet only, from the regular file's rows
+    for (d, year), suffix, date, rows_of in (
+            (DRAFT_REPORT, DRAFT_SUFFIX, headers[(*DRAFT_REPORT, None)]["date"] - dt.timedelta(days=DRAFT_DAYS_BEFORE),
+             draft_rows),
+            (REJECTED_REPORT, REJECTED_SUFFIX, REJECTED_DATE, rejected_rows)):
+        info = districts[d]
+        idx = [i for i, c in enumerate(communes) if c["district"] == d]
+        head = {"by": headers[(d, year, None)]["by"], "date": date}
+        wb = new_workbook(head["by"])
+        write_info(wb, info, f"Năm {year}", head)
+        write_poverty(wb, info, [communes[i] for i in idx], rows_of([poverty[year][i] for i in idx]), year)
+        path = out_dir / extra_file_name(d, info, year, suffix)
+        save_deterministic(wb, path, date)
+        written.append(path)
     return written
+
+
+def extra_file_name(d: str, info: dict, year: int, suffix: str) -> str:
+    return f"{d}_{info['slug']}_{year}_{suffix}.xlsx"
+
+
+def draft_rows(final: list[dict]) -> list[dict]:
+    """The draft: in a few communes (fixed choice) some households counted as poor that the final review
+    counts as near-poor (non-minority households, so every consistency rule still holds)."""
+    rng = random.Random(SEED + 1)  # its own generator: the main stream, and so every regular file, is unchanged
+    rows = [dict(r) for r in final]
+    movable = [k for k, r in enumerate(rows) if r["near_poor"] - r["em_near_poor"] >= 2]
+    for k in sorted(rng.sample(movable, DRAFT_COMMUNES)):
+        r = rows[k]
+        moved = rng.randint(1, min(6, r["near_poor"] - r["em_near_poor"]))
+        r["poor"] += moved
+        r["near_poor"] -= moved
+    return rows
+
+
+def rejected_rows(accepted: list[dict]) -> list[dict]:
+    """The resubmission: the same figures, but the commune with the most poor households has its poor
+    households typed twice over ('85' -> '8585'), more than its total households."""
+    rows = [dict(r) for r in accepted]
+    k = max(range(len(rows)), key=lambda i: (rows[i]["poor"], -i))
+    bad = int(str(rows[k]["poor"]) * 2)
+    if bad <= rows[k]["total"]:
+        bad = rows[k]["total"] + rows[k]["poor"]
+    rows[k]["poor"] = bad
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -748,8 +831,11 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
             expected.add(f"{d}_{info['slug']}_{y}.xlsx")
         for y, q in QUARTERS:
             expected.add(f"{d}_{info['slug']}_{y}-Q{q}.xlsx")
+    regular = len(expected)
+    for (d, year), suffix in ((DRAFT_REPORT, DRAFT_SUFFIX), (REJECTED_REPORT, REJECTED_SUFFIX)):
+        expected.add(extra_file_name(d, districts[d], year, suffix))
     _check({f.name for f in files} == expected, "unexpected set of files")
-    _check(len(files) == 99, f"expected 99 files, found {len(files)}")
+    _check(regular == 99 and len(files) == 101, f"expected 99 + 2 files, found {len(files)}")
 
     pov_tot = {y: [0] * 6 for y in YEARS}
     pov_dist = {y: {} for y in YEARS}
@@ -777,7 +863,10 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
             made = kv["Ngày lập"]
             _check(isinstance(made, dt.datetime), f"{where}: Ngày lập is not a date")
             made = made.date()
-            if q is None:
+            _check(received_date(path) == made, f"{where}: modification time is not the day it was made")
+            if (d, year, q) == LATE_REPORT:
+                _check(made == LATE_DATE and made > quarter_end(year, q) + dt.timedelta(days=10), f"{where}: late")
+            elif q is None:
                 _check(dt.date(year + 1, 1, 1) < made < dt.date(year + 1, 1, 15), f"{where}: date")
             else:
                 end = quarter_end(year, q)
@@ -889,6 +978,7 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
                     inc = sums[8] - sum(ocop_by_commune[(cc, (2022, 3))] for cc in dcodes)
                     _check(inc == OCOP_BATCH_2022Q4[d], f"{where}: OCOP Q4-2022 increase {inc}")
 
+    verify_extras(out_dir, districts, by_district)
     for y in YEARS:
         _check(tuple(pov_tot[y]) == POVERTY_TARGETS[y], f"poverty {y}: {pov_tot[y]} != {POVERTY_TARGETS[y]}")
         total, poor, near = pov_tot[y][:3]
@@ -907,6 +997,57 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
     _check(f"{100 * 35 / 85:.2f}" == "41.18", "advanced share")
     return {"files": len(files), "poverty": pov_tot, "poverty_by_district": pov_dist,
             "infrastructure": infra_tot, "districts": districts}
+
+
+def received_date(path: Path) -> dt.date:
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, VIETNAM_TZ).date()
+
+
+def _poverty_values(path: Path) -> tuple[dict, list[list[int]], dt.date]:
+    """(header key/values, the commune rows as [total, poor, near, em, em_poor, em_near], Ngày lập) of a
+    poverty sheet."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    kv = {r[0]: r[1] for r in wb["Thông tin"].iter_rows(values_only=True)}
+    wb.close()
+    data, total = _parse_data(_read_sheet(path, "Giảm nghèo"), POVERTY_HEADER, f"{path.name}/Giảm nghèo")
+    rows = [[int(v) for v in row[3:9]] for row in data]
+    _check([int(v) for v in total[3:9]] == [sum(col) for col in zip(*rows)], f"{path.name}: total row")
+    return kv, rows, kv["Ngày lập"].date()
+
+
+def verify_extras(out_dir: Path, districts: dict, by_district: dict) -> None:
+    """The draft differs from the final report only by households moved from near-poor to poor, and is made
+    earlier; the rejected resubmission differs only by one poor-households cell above its total, made later."""
+    from openpyxl import load_workbook
+
+    for (d, year), suffix in ((DRAFT_REPORT, DRAFT_SUFFIX), (REJECTED_REPORT, REJECTED_SUFFIX)):
+        info = districts[d]
+        path = out_dir / extra_file_name(d, info, year, suffix)
+        where = path.name
+        wb = load_workbook(path)
+        _check(wb.sheetnames == ["Thông tin", "Giảm nghèo"], f"{where}: sheets {wb.sheetnames}")
+        wb.close()
+        kv, rows, made = _poverty_values(path)
+        _, final, final_made = _poverty_values(out_dir / f"{d}_{info['slug']}_{year}.xlsx")
+        _check((kv["Mã đơn vị"], kv["Kỳ báo cáo"]) == (d, f"Năm {year}"), f"{where}: district or period")
+        _check(received_date(path) == made, f"{where}: modification time is not the day it was made")
+        _check(len(rows) == len(final) == len(by_district[d]), f"{where}: communes")
+        changed = [(a, b) for a, b in zip(rows, final) if a != b]
+        if suffix == DRAFT_SUFFIX:
+            _check(dt.date(year + 1, 1, 1) < made < final_made, f"{where}: draft not made before the final report")
+            _check(len(changed) == DRAFT_COMMUNES, f"{where}: {len(changed)} communes changed")
+            for a, b in changed:
+                moved = a[1] - b[1]
+                _check(moved > 0 and a[2] == b[2] - moved and a[0::3] == b[0::3] and a[4:] == b[4:],
+                       f"{where}: draft change {a} vs {b}")
+                _check(a[5] <= a[2] and a[1] + a[2] <= a[0], f"{where}: draft rules {a}")
+        else:
+            _check(made > final_made and made > dt.date(year + 1, 1, 15), f"{where}: not a later resubmission")
+            _check(len(changed) == 1, f"{where}: {len(changed)} communes changed")
+            (a, b), = changed
+            _check(a[1] > a[0] and a[0] == b[0] and a[2:] == b[2:], f"{where}: bad cell {a} vs {b}")
 
 
 def main() -> None:

@@ -36,7 +36,14 @@ def _progress_logger():
                 elif kind == "STEP_FAILURE":
                     line = f"  ✗ {step}: {meta.get('orig_message') or record.getMessage()}"
                 elif kind == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
-                    line = f"  ! check failed: {event.event_specific_data.check_name}"
+                    check = event.event_specific_data
+                    if getattr(check.severity, "value", check.severity) == "WARN":
+                        # a warning does not stop the refresh: say so, and what it is about
+                        about = check.description or ""
+                        about = about if len(about) <= 100 else about[:99] + "…"
+                        line = f"  ! check warned: {check.check_name}" + (f" ({about})" if about else "")
+                    else:
+                        line = f"  ! check failed: {check.check_name}"
                 else:
                     return
             elif record.levelno >= logging.INFO and meta.get("orig_message") and step and "dbt" not in step:

@@ -61,8 +61,14 @@ def check_timeliness(report: ParsedReport, ctx: Context) -> None:
     if report.rejected or report.district is None or report.period is None or report.family is None:
         return
     due = ctx.reference.due_date(report.district.parent_code, report.family, report.period.code)
+    if due is None:
+        province = ctx.reference.units.provinces.get(report.district.parent_code)
+        where = f"{province.type.lower()} {province.name}" if province else f"tỉnh {report.district.parent_code}"
+        report.issues.append(issue("period_not_in_calendar", period=report.period.code,
+                                   family_vi=FAMILIES[report.family].vi, province=where))
+        return
     submitted = report.report_date or report.received_at.date()
-    if due is not None and submitted > due:
+    if submitted > due:
         report.issues.append(issue("report_late", period=report.period.code,
                                    submitted=submitted.strftime("%d/%m/%Y"), due=due.strftime("%d/%m/%Y")))
 

@@ -172,6 +172,13 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     Rule("report_late", WARNING,
          "Báo cáo kỳ {period} nộp ngày {submitted}, sau hạn {due}.",
          "The report was made or received after its due date."),
+    Rule("period_not_in_calendar", WARNING,
+         "Kỳ báo cáo {period} không có trong lịch báo cáo {family_vi} của {province}: báo cáo được ghi nhận "
+         "nhưng không có hạn nộp và không được tính vào tiến độ nộp báo cáo. Kiểm tra lại 'Kỳ báo cáo' ở trang "
+         "'Thông tin'; nếu đúng kỳ, đề nghị đơn vị tổng hợp bổ sung kỳ này vào lịch báo cáo.",
+         "The period is not in the reporting calendar (seeds/reference/reporting_calendar.csv) for the "
+         "district's province and the family: the report is accepted, but it has no due date and counts in no "
+         "completeness or reporting-rate figure until the calendar lists the period."),
     # --- CSV
     Rule("csv_columns_missing", ERROR,
          "Tệp CSV thiếu cột: {columns}. Dòng đầu phải là district_code,period,family,item,indicator,value.",

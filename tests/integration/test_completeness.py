@@ -10,23 +10,36 @@ from helpers import SAMPLE_INBOX, query, refreshed
 from pipelines.defs.publish import overdue_reports
 
 
-def _set_report_date(path, text):
+def _set_info(path, **values):
+    """Set keys of the 'Thông tin' sheet ('Ngày lập', 'Kỳ báo cáo': give them as ngay_lap=, ky_bao_cao=)."""
+    keys = {"ngay_lap": "Ngày lập", "ky_bao_cao": "Kỳ báo cáo"}
     workbook = openpyxl.load_workbook(path)
     sheet = workbook["Thông tin"]
     for row in sheet.iter_rows():
-        if row[0].value == "Ngày lập":
-            row[1].value = text
+        for key, text in values.items():
+            if row[0].value == keys[key]:
+                row[1].value = text
     workbook.save(path)
+
+
+# the calendar (seeds/reference/reporting_calendar.csv): poverty and savings 2021-2024, infrastructure
+# 2022-Q1 to 2025-Q2; the sample has reports up to 2023 only
+EXPECTED_PER_DISTRICT = 4 + 4 + 14
+NOT_SENT_IN_THE_SAMPLE = 9 * (1 + 1 + 6)  # poverty and savings 2024, infrastructure 2024-Q1 to 2025-Q2
+LATE_IN_THE_SAMPLE = ("infrastructure", "2023-Q2", "850")  # 850_h-duyen-hai_2023-Q2.xlsx, made 18/07/2023
 
 
 @pytest.fixture(scope="module")
 def partial(tmp_path_factory):
-    """Cầu Kè (845) never sent its 2023 annual workbook; Tiểu Cần (846) made its 2023-Q4 report late."""
+    """Cầu Kè (845) never sent its 2023 annual workbook; Tiểu Cần (846) made its 2023-Q4 report late;
+    Châu Thành (847) sent a 2025-Q3 report, a period the calendar does not list."""
     root = tmp_path_factory.mktemp("partial")
     inbox = root / "inbox"
     shutil.copytree(SAMPLE_INBOX, inbox)
     (inbox / "845_cau-ke_2023.xlsx").unlink()
-    _set_report_date(inbox / "846_tieu-can_2023-Q4.xlsx", "25/01/2024")  # due 10/01/2024
+    _set_info(inbox / "846_tieu-can_2023-Q4.xlsx", ngay_lap="25/01/2024")  # due 10/01/2024
+    shutil.copy(inbox / "847_chau-thanh_2023-Q4.xlsx", inbox / "847_chau-thanh_2025-Q3.xlsx")
+    _set_info(inbox / "847_chau-thanh_2025-Q3.xlsx", ngay_lap="06/10/2025", ky_bao_cao="Quý III/2025")
     with refreshed(inbox, root / "emulation.duckdb") as con:
         yield con
 
@@ -34,11 +47,13 @@ def partial(tmp_path_factory):
 def test_each_expected_report_is_on_time_late_or_missing(partial):
     rows = dict(((f, p, d), s) for f, p, d, s in query(partial, """
         SELECT family, period, district_code, status FROM marts.mart_reporting_completeness"""))
-    assert len(rows) == 9 * 14
+    assert len(rows) == 9 * EXPECTED_PER_DISTRICT
     assert rows[("poverty", "2023", "845")] == "missing"
     assert rows[("savings", "2023", "845")] == "missing"
     assert rows[("infrastructure", "2023-Q4", "846")] == "late"
-    assert sum(1 for s in rows.values() if s == "on_time") == 9 * 14 - 3
+    assert rows[LATE_IN_THE_SAMPLE] == "late"
+    assert sum(1 for s in rows.values() if s == "missing") == NOT_SENT_IN_THE_SAMPLE + 2
+    assert sum(1 for s in rows.values() if s == "on_time") == 9 * EXPECTED_PER_DISTRICT - NOT_SENT_IN_THE_SAMPLE - 4
     (due, received) = query(partial, """SELECT due_date::VARCHAR, file_name FROM marts.mart_reporting_completeness
                                         WHERE family = 'infrastructure' AND period = '2023-Q4'
                                           AND district_code = '846'""")[0]
@@ -66,6 +81,32 @@ def test_reporting_rates_for_district_and_province(partial):
 def test_overdue_check_names_the_missing_district(partial):
     import datetime as dt
 
-    overdue = overdue_reports(partial, dt.date(2024, 6, 1))
+    overdue = overdue_reports(partial, dt.date(2024, 3, 1))  # before 2024-Q1 is due (10/04/2024)
     assert [(f, p, d) for f, p, _, d in overdue] == [("poverty", "2023", "Huyện Cầu Kè"),
                                                     ("savings", "2023", "Huyện Cầu Kè")]
+
+
+def test_periods_the_sample_never_sent_are_overdue_now(partial):
+    """The calendar runs to the present (poverty and savings 2024, infrastructure to 2025-Q2) and the sample
+    stops at 2023: every district is overdue for them, which the check `no_overdue_reports` warns about."""
+    import datetime as dt
+
+    overdue = overdue_reports(partial, dt.date(2026, 12, 1))
+    periods = [(f, p) for f, p, _, _ in overdue]
+    assert periods == [("poverty", "2023"), ("savings", "2023"),
+                       ("infrastructure", "2024-Q1"), ("infrastructure", "2024-Q2"), ("infrastructure", "2024-Q3"),
+                       ("infrastructure", "2024-Q4"), ("poverty", "2024"), ("savings", "2024"),
+                       ("infrastructure", "2025-Q1"), ("infrastructure", "2025-Q2")]
+    assert all(len(districts.split(", ")) == 9 for f, p, _, districts in overdue if p >= "2024")
+
+
+def test_report_for_a_period_not_in_the_calendar_is_a_warning_and_no_completeness_row(partial):
+    (status, warnings) = query(partial, """SELECT status, warnings FROM marts.mart_report_submissions
+                                           WHERE file_name = '847_chau-thanh_2025-Q3.xlsx'""")[0]
+    assert (status, warnings) == ("accepted", 1)
+    (rule, severity, message) = query(partial, """SELECT rule, severity, message FROM marts.mart_report_issues
+                                                  WHERE file_name = '847_chau-thanh_2025-Q3.xlsx'""")[0]
+    assert (rule, severity) == ("period_not_in_calendar", "warning")
+    assert "2025-Q3" in message and "lịch báo cáo" in message
+    assert query(partial, """SELECT count(*) FROM marts.mart_reporting_completeness
+                             WHERE period = '2025-Q3'""") == [(0,)]

@@ -155,3 +155,23 @@ def test_unexpected_failure_is_a_refusal_not_a_crash(tmp_path, reference, monkey
                           {"Giảm nghèo": poverty_sheet([[1, "Đại Phúc", None, 1, 1, 1]])})
     (report,) = parse(path, reference)
     assert rules(report) == [("file_unreadable", None, None)] and "boom" in report.issues[0].message
+
+
+@pytest.mark.parametrize("period, family, sheet_rows", [
+    ("Năm 2025", "Giảm nghèo", poverty_sheet([[1, "Xã Đại Phúc", None, 100, 5, 10]])),
+    ("Quý III/2025", "Hạ tầng", None),
+])
+def test_period_not_in_the_calendar_is_a_warning(tmp_path, reference, period, family, sheet_rows):
+    """2025 (poverty) and 2025-Q3 (infrastructure) are not in the calendar: accepted, with no due date."""
+    if sheet_rows is None:
+        sheet_rows = [["STT", "Xã, phường, thị trấn", "Mã xã", "Đường GTNT xây mới, nâng cấp (km)",
+                       "Vốn đầu tư (triệu đồng)", "Đạt chuẩn NTM", "Sản phẩm OCOP (lũy kế)"],
+                      [1, "Xã Đại Phúc", None, 1.5, 100, "x", 3]]
+    path = write_workbook(tmp_path / "p.xlsx", {"Mã đơn vị": "844", "Kỳ báo cáo": period, "Ngày lập": "05/01/2026"},
+                          {family: sheet_rows})
+    (report,) = parse(path, reference)
+    assert report.status == "accepted", report.issues
+    assert ("period_not_in_calendar", None, None) in rules(report)
+    assert not any(i.rule == "report_late" for i in report.issues)
+    (message,) = [i.message for i in report.issues if i.rule == "period_not_in_calendar"]
+    assert report.period.code in message and "tỉnh Trà Vinh" in message and "lịch báo cáo" in message
