@@ -18,19 +18,29 @@ def check_row(family: str, row: dict, flag, cell_at) -> None:
             what, total_what = spec.column(rule.column).noun_vi, spec.column(rule.limit).noun_vi
             flag(rule.rule, rule.column, what=what, what_cap=what[:1].upper() + what[1:], value=count_vi(value),
                  total_what=total_what, total=count_vi(limit), total_cell=cell_at(rule.limit))
-    if family == "infrastructure":
-        unit = row.get("_unit")
-        flags = [k for k in ("ntm_standard", "ntm_advanced", "ntm_model") if row.get(k)]
-        if unit is not None and unit.type != "Xã":
-            if flags:
-                flag("ntm_not_applicable", flags[0], value=unit.full_name, unit_type=unit.type.lower())
-            for k in ("ntm_standard", "ntm_advanced", "ntm_model"):
-                row[k] = None
-            return
-        if not row.get("ntm_standard"):
-            for k, what in (("ntm_advanced", "NTM nâng cao"), ("ntm_model", "NTM kiểu mẫu")):
-                if row.get(k):
-                    flag("ntm_without_standard", k, what=what, standard_cell=cell_at("ntm_standard"))
+    own_checks = ROW_CHECKS.get(family)
+    if own_checks is not None:
+        own_checks(row, flag, cell_at)
+
+
+def check_ntm_levels(row: dict, flag, cell_at) -> None:
+    """Infrastructure: NTM flags apply to communes (Xã) only, and a higher NTM level needs the standard one."""
+    unit = row.get("_unit")
+    flags = [k for k in ("ntm_standard", "ntm_advanced", "ntm_model") if row.get(k)]
+    if unit is not None and unit.type != "Xã":
+        if flags:
+            flag("ntm_not_applicable", flags[0], value=unit.full_name, unit_type=unit.type.lower())
+        for k in ("ntm_standard", "ntm_advanced", "ntm_model"):
+            row[k] = None
+        return
+    if not row.get("ntm_standard"):
+        for k, what in (("ntm_advanced", "NTM nâng cao"), ("ntm_model", "NTM kiểu mẫu")):
+            if row.get(k):
+                flag("ntm_without_standard", k, what=what, standard_cell=cell_at("ntm_standard"))
+
+
+# A family's own row checks, beyond the comparisons declared in its `at_most` (families.py)
+ROW_CHECKS = {"infrastructure": check_ntm_levels}
 
 
 def check_total(report: ParsedReport, rows: list[dict], total: RawRow, columns: dict[str, Column],

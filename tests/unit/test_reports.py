@@ -175,3 +175,14 @@ def test_period_not_in_the_calendar_is_a_warning(tmp_path, reference, period, fa
     assert not any(i.rule == "report_late" for i in report.issues)
     (message,) = [i.message for i in report.issues if i.rule == "period_not_in_calendar"]
     assert report.period.code in message and "tỉnh Trà Vinh" in message and "lịch báo cáo" in message
+
+
+def test_dbt_knows_the_same_report_families_as_the_parser():
+    """dbt's accepted family values (var report_families) are the parser's FAMILIES, in the same order."""
+    import yaml
+
+    from pipelines.parsing.families import FAMILIES
+    from pipelines.settings import DBT_PROJECT_DIR
+
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    assert project["vars"]["report_families"] == list(FAMILIES)
