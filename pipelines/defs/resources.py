@@ -68,7 +68,9 @@ def resources(inbox: str = "", warehouse: str = "", reference: str = "", wait_se
         # No run_results.json / manifest.json per refresh: Dagster reads dbt's event stream, not its artifacts.
         # dbt's own log file (<warehouse dir>/.build/dbt_target/dbt.log) gets warnings and errors only: writing
         # every SQL statement there costs about a second per refresh; DBT_LOG_LEVEL_FILE=debug brings it back.
+        # No colour codes: dbt's output goes to refresh.log, read in an editor, not a terminal.
         "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR),
                               dbt_executable=DBT_EXECUTABLE,
-                              global_config_flags=["--no-write-json", "--log-level-file", dbt_log_level_file()]),
+                              global_config_flags=["--no-write-json", "--no-use-colors",
+                                                   "--log-level-file", dbt_log_level_file()]),
     }

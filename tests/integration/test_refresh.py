@@ -170,3 +170,10 @@ def test_unchanged_files_are_not_read_again_and_the_result_equals_a_full_rebuild
     assert query(con, "SELECT poor_households FROM marts.mart_poverty WHERE unit_code = '844' AND year = 2022") \
         == [(140,)]
     con.close()
+
+
+def test_refresh_log_is_plain_text(sample_warehouse):
+    """dbt's output in refresh.log is read in an editor: node lines, no terminal colour codes."""
+    log = (sample_warehouse.parent / ".build" / "refresh.log").read_text()
+    assert "mart_poverty" in log
+    assert "\x1b[" not in log
