@@ -7,6 +7,7 @@ the UI tells the whole story (settings.dagster_home: $DAGSTER_HOME, else warehou
 
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
 
 from ..settings import dagster_home
@@ -36,7 +37,12 @@ def warehouse_instance(published: Path | None = None):
     """
     from dagster import DagsterInstance
 
-    return DagsterInstance.local_temp(tempdir=str(prepare_dagster_home(published)))
+    home = prepare_dagster_home(published)
+    # Opening a new folder creates its SQLite databases: two refreshes of a new warehouse started at once must
+    # not both create them (held only while opening; a run takes the refresh lock itself)
+    with open(home / ".open.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return DagsterInstance.local_temp(tempdir=str(home))
 
 
 if __name__ == "__main__":
