@@ -40,8 +40,10 @@ docs: setup  ## the data dictionary: warehouse/docs/index.html (dbt docs, static
 bench: setup  ## national-scale benchmark (benchmarks/README.md); not part of `make test`
 	$(BIN)/python benchmarks/run.py
 
+# DAGSTER_HOME: the warehouse's Dagster instance (warehouse/.dagster unless DAGSTER_HOME is set), the one
+# `emulation refresh` records its runs in; created with its dagster.yaml on first use.
 dagster: setup  ## the Dagster UI on http://127.0.0.1:3000
-	$(BIN)/dagster dev -w workspace.yaml
+	home="$$($(BIN)/python -m pipelines.defs.instance)" && DAGSTER_HOME="$$home" $(BIN)/dagster dev -w workspace.yaml
 
 sample: setup  ## regenerate the embedded sample workbooks (deterministic)
 	$(BIN)/python seeds/make_sample.py

@@ -8,7 +8,7 @@
 | `EMULATION_POSTGRES_URL` | unset | when set, the marts are mirrored to this PostgreSQL database |
 | `EMULATION_POSTGRES_READER_ROLE` | `emulation_reader` | the role granted read access to the mirror |
 | `DBT_LOG_LEVEL_FILE` | `warn` | dbt's log file level (`debug` logs every SQL statement) |
-| `DAGSTER_HOME` | unset (a temporary instance) | Dagster's instance folder for the UI (run history between sessions) |
+| `DAGSTER_HOME` | `.dagster` beside the warehouse | Dagster's instance folder (run history, materializations, checks), shared by `emulation refresh`, `make dagster` and the schedule |
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ REFERENCE_ENV = "EMULATION_REFERENCE"
 POSTGRES_URL_ENV = "EMULATION_POSTGRES_URL"
 READER_ROLE_ENV = "EMULATION_POSTGRES_READER_ROLE"
 DBT_LOG_LEVEL_ENV = "DBT_LOG_LEVEL_FILE"
+DAGSTER_HOME_ENV = "DAGSTER_HOME"
 # set by a refresh for dbt only: the build database dbt writes (dbt_project/profiles.yml reads it)
 BUILD_DB_ENV = "EMULATION_BUILD_DB"
 
@@ -58,6 +59,13 @@ def default_reference() -> Path:
 
 def postgres_url() -> str | None:
     return os.environ.get(POSTGRES_URL_ENV) or None
+
+
+def dagster_home(published: Path | None = None) -> Path:
+    """Dagster's instance folder: $DAGSTER_HOME, else `.dagster` beside the warehouse (warehouse/.dagster)."""
+    if os.environ.get(DAGSTER_HOME_ENV):
+        return Path(os.environ[DAGSTER_HOME_ENV]).expanduser().resolve()
+    return (published or default_warehouse()).resolve().parent / ".dagster"
 
 
 def dbt_log_level_file() -> str:

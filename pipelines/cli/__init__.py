@@ -26,7 +26,8 @@ environment variables:
   EMULATION_POSTGRES_URL          mirror the marts to this PostgreSQL database at every publish
   EMULATION_POSTGRES_READER_ROLE  the role granted read access to the mirror (default emulation_reader)
   DBT_LOG_LEVEL_FILE              dbt's log file level (default warn; debug logs every SQL statement)
-  DAGSTER_HOME                    Dagster's instance folder for the UI (run history kept between sessions)
+  DAGSTER_HOME                    Dagster's instance folder: run history, materializations and checks of
+                                  refresh, the UI and the schedule (default .dagster beside the warehouse)
   EMULATION_BUILD_DB              set by a refresh for dbt only (the build database); do not set it yourself
 """
 

@@ -86,11 +86,15 @@ def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None =
         from ..storage.state import fingerprint, published_state
 
         built_from = published_state(published)  # None for a new warehouse: nothing to hash against
-        if built_from is not None and built_from == fingerprint(inbox, reference, today_in_vietnam()):
+        current = fingerprint(inbox, reference, today_in_vietnam())
+        if built_from is not None and built_from == current:
             print(f"Nothing changed since the last refresh: {published} is up to date "
                   "(use --force to rebuild anyway).", file=sys.stderr)
             print(summary_text(published, time.monotonic() - started))
             return EXIT_OK
+        if built_from is not None and built_from["mirror"] != current["mirror"] and current["mirror"]:
+            print("The PostgreSQL mirror (EMULATION_POSTGRES_URL) is not up to date: refreshing to publish it.",
+                  file=sys.stderr)
     from ..storage.publish import RefreshBusy, WarehousePaths
 
     paths = WarehousePaths(published)
@@ -104,27 +108,34 @@ def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None =
         return EXIT_BUSY
     print(f"Refreshing {published}\n  inbox: {inbox}", file=sys.stderr)
     return _run_refresh(inbox, published, reference, max(0.0, wait_seconds - (time.monotonic() - started)),
-                        started)
+                        started, force)
 
 
-def _run_refresh(inbox: Path, published: Path, reference: Path, wait_seconds: float, started: float) -> int:
+def _run_refresh(inbox: Path, published: Path, reference: Path, wait_seconds: float, started: float,
+                 force: bool = False) -> int:
     from ..defs.project import prepare_manifest
 
     prepare_manifest()  # before the asset graph is loaded from it
-    from dagster import DagsterInstance, Definitions
+    from dagster import Definitions
 
+    from ..defs.ingest import FORCE_TAG, TRIGGER_TAG
+    from ..defs.instance import warehouse_instance
+    from ..defs.publish import refresh_job
     from ..defs.resources import resources
     from ..definitions import ALL_ASSETS, ALL_CHECKS
 
-    defs = Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS,
+    defs = Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS, jobs=[refresh_job],
                        resources=resources(str(inbox), str(published), str(reference), wait_seconds),
                        loggers={"progress": _progress_logger()})
-    job = defs.resolve_implicit_global_asset_job_def()
+    job = defs.resolve_job_def(refresh_job.name)
+    tags = {TRIGGER_TAG: "cli"} | ({FORCE_TAG: "true"} if force else {})
     # dbt's own output (every model and test) goes to a log file, the console gets one line per step
     log_path = published.parent / ".build" / "refresh.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with DagsterInstance.ephemeral() as instance, open(log_path, "w") as log, redirect_stdout(log):
-        result = job.execute_in_process(instance=instance, raise_on_error=False,
+    # The warehouse's own Dagster instance (DAGSTER_HOME or warehouse/.dagster): the run, its materializations
+    # and checks are what the UI shows, and what its next run compares with.
+    with warehouse_instance(published) as instance, open(log_path, "w") as log, redirect_stdout(log):
+        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
                                         run_config={"loggers": {"progress": {}}})
     elapsed = time.monotonic() - started
     if not result.success:

@@ -22,16 +22,33 @@ REFERENCE_TABLES = ("admin_units", "reporting_calendar", "savings_categories", "
 IO_RETRY = RetryPolicy(max_retries=1, delay=2)
 
 
+# Run tags: who started a run (cli, schedule...) and whether it rebuilds even when nothing changed.
+TRIGGER_TAG = "emulation/trigger"
+FORCE_TAG = "emulation/force"
+
+
+# A run with nothing to do ends here. `emulation refresh` and the schedule compare before starting a run at all;
+# a run launched from the UI (or by the sensor after a mere touch) is caught by this first step: when the
+# published state equals the fingerprint and the run is not tagged emulation/force=true, it yields none of its
+# outputs (the specs are `skippable`), so Dagster skips every step downstream — ingest, dbt, publish, checks —
+# and the run succeeds having rebuilt nothing. The alternatives were worse: failing the run is not honest (nothing
+# is wrong), and a sensor-style pre-check cannot intercept a manual launch.
 @multi_asset(
     specs=[AssetSpec(AssetKey(["raw", t]), group_name="ingest", kinds={"python", "duckdb"}, owners=[OWNER],
+                     skippable=True,
                      description=f"Reference table {t}, loaded from seeds/reference (rule_catalogue: from "
                                  "pipelines/parsing/rules.py).") for t in REFERENCE_TABLES],
     retry_policy=IO_RETRY,
 )
 def reference_data(context: AssetExecutionContext, warehouse: WarehouseResource,
                    refresh_lock: RefreshLockResource):
-    """Start a fresh build database and load the reference CSVs into it."""
+    """Start a fresh build database and load the reference CSVs into it (unless nothing changed)."""
     paths = warehouse.paths()
+    if context.run.tags.get(FORCE_TAG) != "true" and published_state(paths.published) == fingerprint(
+            warehouse.inbox_dir(), warehouse.reference_dir(), warehouse.today_date()):
+        context.log.info(f"nothing changed since the last refresh: {paths.published} is up to date, this run "
+                         f"rebuilds nothing (tag the run {FORCE_TAG}=true to rebuild anyway)")
+        return
     paths.start_build()
     counts = land_reference(paths.build_db, warehouse.reference_dir())
     context.log.info(f"reference data loaded: {counts}")
@@ -109,4 +126,4 @@ def inbox_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource)
     context.update_cursor(json.dumps(current, sort_keys=True))
     run_key = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()[:16]
     shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-    return RunRequest(run_key=run_key, tags={"emulation/changed_files": shown[:200]})
+    return RunRequest(run_key=run_key, tags={TRIGGER_TAG: "sensor", "emulation/changed_files": shown[:200]})

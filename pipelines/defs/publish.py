@@ -13,9 +13,9 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext
 from ..serving.parquet import default_parquet_dir, export_parquet
 from ..serving.postgres import publish_postgres
 from ..settings import POSTGRES_URL_ENV, postgres_url
-from ..storage.state import fingerprint, published_state
+from ..storage.state import fingerprint, mirror_target, published_state, record_mirror
 from .dbt import emulation_dbt_assets
-from .ingest import IO_RETRY
+from .ingest import IO_RETRY, TRIGGER_TAG
 from .resources import OWNER, RefreshLockResource, WarehouseResource
 
 
@@ -67,10 +67,15 @@ def published_parquet(context: AssetExecutionContext, warehouse: WarehouseResour
                    "(only when EMULATION_POSTGRES_URL is set).")
 def postgres_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     url = postgres_url()
+    published = warehouse.paths().published
     if not url:
+        record_mirror(published, None)
         context.log.info(f"{POSTGRES_URL_ENV} is not set: no PostgreSQL mirror")
         return MaterializeResult(metadata={"published": False})
-    counts = publish_postgres(warehouse.paths().published, url)
+    counts = publish_postgres(published, url)
+    # only now is the mirror part of the published state (storage/state.py): a failed publish is retried by
+    # the next refresh, even with nothing else changed
+    record_mirror(published, mirror_target(url))
     context.log.info(f"published {len(counts)} marts to PostgreSQL schema marts")
     return MaterializeResult(metadata={"published": True, "schema": "marts",
                                        "mart_rows": MetadataValue.json(counts)})
@@ -121,4 +126,4 @@ def daily_refresh(context: ScheduleEvaluationContext, warehouse: WarehouseResour
     current = fingerprint(warehouse.inbox_dir(), warehouse.reference_dir(), warehouse.today_date())
     if published_state(warehouse.paths().published) == current:
         return SkipReason("nothing changed since the last refresh: the published warehouse is up to date")
-    return RunRequest(run_key=None, tags={"emulation/trigger": "schedule"})
+    return RunRequest(run_key=None, tags={TRIGGER_TAG: "schedule"})

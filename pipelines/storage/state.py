@@ -1,9 +1,16 @@
 """What a published warehouse was built from, so that a refresh with nothing new costs almost nothing.
 
 The fingerprint covers everything the warehouse depends on: the content (sha256) of every inbox file and of
-the reference data, the project's code and dbt models, and today's date (reports become late, periods end).
+the reference data, the project's code and dbt models, and today's date (reports become late, periods end);
+and where the marts are mirrored: the PostgreSQL target (its URL without the password, and the reader role),
+so that setting or changing EMULATION_POSTGRES_URL is a change like any other.
 A refresh stores it in the build database (`raw.refresh_state`), so it is published with the warehouse; the
 next refresh compares before importing Dagster or starting dbt.
+
+The mirror is published after the warehouse file, and can fail on its own (no database yet, a wrong password):
+so the published state's "mirror" is not taken from the file but from a record beside it
+(`.<warehouse>.mirror.json`), written only once PostgreSQL has committed the marts of that very build. A
+refresh whose mirror failed is therefore not "up to date" the next time, and publishes again.
 """
 
 from __future__ import annotations
@@ -11,13 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import duckdb
 
 from ..parsing.files import file_sha256
 from ..parsing.inbox import inbox_files, relative_name
-from ..settings import PROJECT_ROOT, dbt_project_files
+from ..serving.postgres import DEFAULT_READER_ROLE
+from ..settings import PROJECT_ROOT, READER_ROLE_ENV, dbt_project_files, postgres_url
 
 STATE_TABLE = "raw.refresh_state"
 
@@ -33,7 +42,24 @@ def fingerprint(inbox: Path, reference_dir: Path, today: dt.date) -> dict:
         "reference": {p.name: file_sha256(p) for p in sorted(reference_dir.glob("*.csv"))},
         "code": hashlib.sha256(b"".join(file_sha256(p).encode() for p in _code_files())).hexdigest(),
         "today": today.isoformat(),
+        "mirror": mirror_target(),
     }
+
+
+def mirror_target(url: str | None = None) -> dict | None:
+    """Where the marts are mirrored (None: nowhere): the connection parameters of $EMULATION_POSTGRES_URL
+    without the password (a new password is not a new target, and no secret lands in the warehouse), and the
+    reader role granted access."""
+    url = url if url is not None else postgres_url()
+    if not url:
+        return None
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        params = {k: str(v) for k, v in conninfo_to_dict(url).items() if k != "password"}
+    except Exception:  # not parseable here (psycopg will say why when publishing): compare it by hash only
+        params = {"sha256": hashlib.sha256(url.encode()).hexdigest()}
+    return {"postgres": params, "reader_role": os.environ.get(READER_ROLE_ENV) or DEFAULT_READER_ROLE}
 
 
 def store(con: duckdb.DuckDBPyConnection, state: dict) -> None:
@@ -57,7 +83,48 @@ def published_state(published: Path) -> dict | None:
         return None
     finally:
         con.close()
-    return json.loads(row[0]) if row else None
+    if not row:
+        return None
+    state = json.loads(row[0])
+    record = _read_json(mirror_record_path(published))
+    built = _build_digest(state)
+    state["mirror"] = record.get("target") if record and record.get("built_from") == built else None
+    return state
+
+
+def mirror_record_path(published: Path) -> Path:
+    return published.parent / f".{published.name}.mirror.json"
+
+
+def _build_digest(state: dict) -> str:
+    """Identifies what a warehouse was built from, whatever its mirror."""
+    return hashlib.sha256(json.dumps({k: v for k, v in state.items() if k != "mirror"},
+                                     sort_keys=True).encode()).hexdigest()
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def record_mirror(published: Path, target: dict | None) -> None:
+    """After the marts of `published` are committed to `target` (None: no mirror): the published state's
+    "mirror" becomes `target`. Written to a temporary file and renamed: a reader sees the old or the new."""
+    path = mirror_record_path(published)
+    if target is None:
+        path.unlink(missing_ok=True)
+        return
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        (stored,) = con.execute(f"SELECT fingerprint FROM {STATE_TABLE}").fetchone()
+    finally:
+        con.close()
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps({"target": target, "built_from": _build_digest(json.loads(stored))},
+                                    sort_keys=True, indent=1))
+    os.replace(temporary, path)
 
 
 def reusable_files(previous: dict | None, current: dict) -> set[str]:
