@@ -39,13 +39,19 @@ def _has(frames: list[str], *needles: str) -> bool:
     return any(n in f for f in frames for n in needles)
 
 
-_DBT = re.compile(r"bin/(?:emulation-)?dbt(?:-child)?\s+(--?[\w-]+|\w+)")
+# dbt as dagster-dbt starts it (`emulation-dbt`, pipelines/dbt_child.py) or by hand (`dbt`); global flags such as
+# `--no-write-json --log-level-file warn` come before the subcommand
+_DBT = re.compile(r"bin/(?:emulation-)?dbt\s+(.*)")
+_DBT_COMMANDS = ("build", "parse", "compile", "run", "test", "seed", "debug", "deps", "ls", "list")
 
 
 def process_kind(process: str) -> str:
     m = _DBT.search(process)
     if m:
-        return f"dbt {m.group(1)}"
+        words = m.group(1).split()
+        if "--version" in words:
+            return "dbt --version"
+        return f"dbt {next((w for w in words if w in _DBT_COMMANDS), '?')}"
     if "pipelines.cli" in process or "emulation" in process:
         return "refresh (main + forked parse workers)"
     return process[:60]
@@ -78,13 +84,13 @@ def classify(process: str, frames: list[str]) -> str:
         return "parse: pool management (main)"
     if _has(frames, "land_reports", "land_reference", "report_frames"):
         return "landing (raw tables)"
-    if _has(frames, "ensure_manifest"):
+    if _has(frames, "prepare_manifest", "prepare_if_dev"):
         return "dbt manifest check"
     if _has(frames, "dagster_dbt/"):
         return "dagster-dbt (events, manifest)"
     if _has(frames, "publish (pipelines", "published_warehouse"):
         return "publish"
-    if _has(frames, "summary (pipelines/cli.py"):
+    if _has(frames, "(pipelines/cli/summary.py"):
         return "CLI summary"
     if _has(frames, "dagster/"):
         return "dagster (definitions, execution)"
@@ -143,7 +149,7 @@ def summarize(raw: Path, rate: int, wall_s: float | None = None, top: int = 15) 
     out += table(by_process, "process") + [""]
     out += table(by_phase, "phase") + [""]
     out += table(self_time, "function (self time)", top) + [""]
-    skip = ("<module>", "main (pipelines/cli.py", "refresh (pipelines/cli.py")
+    skip = ("<module>", "main (pipelines/cli/__init__.py", "refresh (pipelines/cli/refresh.py")
     incl = Counter({k: v for k, v in inclusive.items() if "(pipelines/" in k and not any(s in k for s in skip)})
     out += table(incl, "project function (inclusive)", top) + [""]
     return "\n".join(out)
