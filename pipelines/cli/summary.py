@@ -24,7 +24,8 @@ def summary_text(published: Path, elapsed: float | None = None) -> str:
             "AND i.severity = 'error' WHERE s.status = 'rejected' GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
         poverty = con.execute(
             "SELECT year, total_households, poor_households, poverty_rate_pct, near_poor_households, "
-            "near_poverty_rate_pct, poor_households_change, poverty_rate_change_pp "
+            "near_poverty_rate_pct, poor_households_change, poverty_rate_change_pp, "
+            "units_reported, units_expected, complete "
             "FROM marts.mart_poverty WHERE unit_level = 'province' ORDER BY year").fetchall()
     finally:
         con.close()
@@ -40,12 +41,29 @@ def summary_text(published: Path, elapsed: float | None = None) -> str:
         lines.append("  (all issues: SELECT * FROM marts.mart_report_issues)")
     lines.append("")
     lines.append("Province poverty (mart_poverty):")
-    lines.append(f"  {'year':>4} {'households':>10} {'poor':>7} {'rate %':>6} {'near-poor':>9} {'rate %':>6}"
-                 f" {'Δ poor':>7} {'Δ pp':>6}")
-    for year, total, poor, rate, near, near_rate, change, change_pp in poverty:
-        lines.append(f"  {year:>4} {total:>10,} {poor:>7,} {rate:>6.2f} {near:>9,} {near_rate:>6.2f}"
-                     f" {_signed(change):>7} {_signed(change_pp, '.2f'):>6}")
+    lines.append(f"  {'year':>4} {'units':>6} {'households':>10} {'poor':>7} {'rate %':>6} {'near-poor':>9}"
+                 f" {'rate %':>6} {'Δ poor':>7} {'Δ pp':>6}")
+    incomplete = False
+    for (year, total, poor, rate, near, near_rate, change, change_pp,
+         reported, expected, complete) in poverty:
+        # an incomplete year (not every district expected reported) is marked `*`: its figures are the sum of
+        # the districts that reported, not the province, and it has no change (mart_poverty leaves it NULL)
+        units = f"{reported}/{'?' if expected is None else expected}" + ("" if complete else "*")
+        incomplete = incomplete or not complete
+        lines.append(f"  {year:>4} {units:>6} {_count(total):>10} {_count(poor):>7} {_pct(rate):>6}"
+                     f" {_count(near):>9} {_pct(near_rate):>6} {_signed(change):>7} {_signed(change_pp, '.2f'):>6}")
+    if incomplete:
+        lines.append("  * incomplete: not every district expected has reported; the figures are the sum of the "
+                     "districts that did (units = reported/expected), without change")
     return "\n".join(lines)
+
+
+def _count(value) -> str:
+    return "" if value is None else format(value, ",")
+
+
+def _pct(value) -> str:
+    return "" if value is None else format(value, ".2f")
 
 
 def _signed(value, fmt: str = ",") -> str:

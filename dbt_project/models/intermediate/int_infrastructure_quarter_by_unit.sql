@@ -5,6 +5,10 @@
 {% set flows = ['rural_road_km', 'green_road_km', 'lit_road_km', 'investment_vnd', 'people_contribution_vnd'] %}
 {% set stocks = ['ntm_communes', 'ntm_advanced_communes', 'ntm_model_communes', 'ocop_products'] %}
 {% set km = {'rural_road_km': 3, 'green_road_km': 3, 'lit_road_km': 3} %}
+-- investment and people's contribution are optional: the people's-contribution share divides the share_*
+-- amounts, those of the communes reporting both (contribution_rows_reported); the NTM share divides
+-- ntm_communes by the communes (xã) that reported the NTM column (ntm_communes_reported), not by every xã.
+{% set share = ['share_investment_vnd', 'share_contribution_vnd'] %}
 
 with report_rows as (
 
@@ -22,7 +26,10 @@ rows_with_type as (
 
     select
         r.*,
-        c.unit_type = 'Xã' as is_xa
+        c.unit_type = 'Xã' as is_xa,
+        r.investment_vnd is not null and r.people_contribution_vnd is not null    as contribution_reported,
+        case when contribution_reported then r.investment_vnd end               as share_investment_vnd,
+        case when contribution_reported then r.people_contribution_vnd end      as share_contribution_vnd
     from report_rows as r
     left join units as c
         on c.unit_code = r.commune_code
@@ -36,7 +43,9 @@ by_district as (
         year,
         quarter,
         district_code                                           as unit_code,
-        {{ sum_measures(flows, km) }},
+        {{ sum_measures(flows + share, km) }},
+        count_if(contribution_reported)                         as contribution_rows_reported,
+        count_if(ntm_standard is not null and is_xa)            as ntm_communes_reported,
         case when count(ntm_standard) > 0
             then count_if(coalesce(ntm_standard, false) and is_xa) end as ntm_communes,
         case when count(ntm_advanced) > 0
@@ -52,7 +61,8 @@ by_district as (
 
 all_units as (
 
-    {{ roll_up_to_province('by_district', ['year', 'quarter'], flows + stocks + ['communes_reported'], km) }}
+    {{ roll_up_to_province('by_district', ['year', 'quarter'], flows + share + stocks
+                           + ['contribution_rows_reported', 'ntm_communes_reported', 'communes_reported'], km) }}
 
 ),
 
@@ -89,6 +99,10 @@ select
     cast(a.ntm_advanced_communes as bigint)                     as ntm_advanced_communes,
     cast(a.ntm_model_communes as bigint)                        as ntm_model_communes,
     a.ocop_products,
+    a.share_investment_vnd,
+    a.share_contribution_vnd,
+    cast(a.contribution_rows_reported as bigint)                as contribution_rows_reported,
+    cast(a.ntm_communes_reported as bigint)                     as ntm_communes_reported,
     cast(a.communes_reported as bigint)                         as communes_reported,
     cast(a.districts_reported as bigint)                        as districts_reported
 from all_units as a

@@ -1,6 +1,9 @@
 -- Savings amounts by year and category at district level (the district's report in force) and province level
 -- (sum of the districts of that province present in the data), plus category = 'total' (sum of categories).
 {% set amounts = ['budget_vnd', 'planned_savings_vnd', 'achieved_savings_vnd'] %}
+-- The budget is optional: budget_achieved_savings_vnd is the achieved savings of the category rows that report a
+-- budget (budget_rows_reported of them), the numerator of savings_pct_of_budget over budget_vnd.
+{% set budget_pairs = ['budget_achieved_savings_vnd', 'budget_rows_reported'] %}
 
 with report_rows as (
 
@@ -20,7 +23,10 @@ by_district_category as (
         year,
         district_code                                   as unit_code,
         category,
-        {{ sum_measures(amounts) }}
+        {{ sum_measures(amounts) }},
+        cast(sum(case when budget_vnd is not null then achieved_savings_vnd end) as bigint)
+                                                        as budget_achieved_savings_vnd,
+        count(budget_vnd)                               as budget_rows_reported
     from report_rows
     group by year, district_code, category
 
@@ -28,7 +34,7 @@ by_district_category as (
 
 by_category as (
 
-    {{ roll_up_to_province('by_district_category', ['year', 'category'], amounts) }}
+    {{ roll_up_to_province('by_district_category', ['year', 'category'], amounts + budget_pairs) }}
 
 ),
 
@@ -38,7 +44,7 @@ totals as (
         year,
         unit_code,
         'total'                                         as category,
-        {{ sum_measures(amounts) }},
+        {{ sum_measures(amounts + budget_pairs) }},
         max(districts_reported)                         as districts_reported
     from by_category
     group by year, unit_code
@@ -65,6 +71,8 @@ select
     a.budget_vnd,
     a.planned_savings_vnd,
     a.achieved_savings_vnd,
+    a.budget_achieved_savings_vnd,
+    cast(a.budget_rows_reported as bigint)              as budget_rows_reported,
     cast(a.districts_reported as bigint)                as districts_reported
 from all_rows as a
 left join units as u

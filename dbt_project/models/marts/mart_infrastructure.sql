@@ -1,7 +1,10 @@
 -- New-rural infrastructure per district and province, for every quarter and every full year.
 -- Quarter rows come straight from the quarterly aggregates. Year rows are built from the quarters present:
 -- flows (roads, investment) are summed over them; stocks (NTM communes, OCOP products) are those of the
--- last quarter present in the year.
+-- last quarter present in the year. Shares divide amounts or counts of the same communes (the share_* amounts of
+-- the communes reporting both investment and contribution; NTM communes of the xã that reported the NTM column).
+-- Every row says how many of the units expected to report are behind it (int_report_coverage; a year is covered
+-- by a district when all four of its quarters are).
 with quarters as (
 
     select * from {{ ref('int_infrastructure_quarter_by_unit') }}
@@ -29,6 +32,10 @@ quarter_rows as (
         ntm_advanced_communes,
         ntm_model_communes,
         ocop_products,
+        share_investment_vnd,
+        share_contribution_vnd,
+        contribution_rows_reported,
+        ntm_communes_reported,
         cast(1 as bigint)                                           as quarters_reported,
         quarter                                                     as stock_quarter,
         communes_reported,
@@ -42,7 +49,8 @@ year_flows as (
     select
         year,
         unit_code,
-        {{ sum_measures(['rural_road_km', 'green_road_km', 'lit_road_km', 'investment_vnd', 'people_contribution_vnd'],
+        {{ sum_measures(['rural_road_km', 'green_road_km', 'lit_road_km', 'investment_vnd', 'people_contribution_vnd',
+                         'share_investment_vnd', 'share_contribution_vnd', 'contribution_rows_reported'],
                         {'rural_road_km': 3, 'green_road_km': 3, 'lit_road_km': 3}) }},
         cast(count(*) as bigint)                                    as quarters_reported,
         max(quarter)                                                as stock_quarter
@@ -72,6 +80,10 @@ year_rows as (
         s.ntm_advanced_communes,
         s.ntm_model_communes,
         s.ocop_products,
+        f.share_investment_vnd,
+        f.share_contribution_vnd,
+        f.contribution_rows_reported,
+        s.ntm_communes_reported,
         f.quarters_reported,
         f.stock_quarter,
         s.communes_reported,
@@ -90,31 +102,46 @@ all_periods as (
     union all
     select * from year_rows
 
+),
+
+coverage as (
+
+    select * from {{ ref('int_report_coverage') }}
+    where family = 'infrastructure'
+
 )
 
 select
-    period,
-    period_type,
-    year,
-    quarter,
-    unit_code,
-    unit_name,
-    unit_level,
-    rural_road_km,
-    green_road_km,
-    lit_road_km,
-    investment_vnd,
-    people_contribution_vnd,
-    {{ pct('people_contribution_vnd', 'investment_vnd') }}          as people_contribution_share_pct,
-    communes_total,
-    ntm_communes,
-    ntm_advanced_communes,
-    ntm_model_communes,
-    {{ pct('ntm_communes', 'communes_total') }}                     as ntm_share_pct,
-    ocop_products,
-    parent_code,
-    quarters_reported,
-    stock_quarter,
-    communes_reported,
-    districts_reported
-from all_periods
+    p.period,
+    p.period_type,
+    p.year,
+    p.quarter,
+    p.unit_code,
+    p.unit_name,
+    p.unit_level,
+    p.rural_road_km,
+    p.green_road_km,
+    p.lit_road_km,
+    p.investment_vnd,
+    p.people_contribution_vnd,
+    {{ pct('p.share_contribution_vnd', 'p.share_investment_vnd') }}    as people_contribution_share_pct,
+    p.communes_total,
+    p.ntm_communes,
+    p.ntm_advanced_communes,
+    p.ntm_model_communes,
+    {{ pct('p.ntm_communes', 'p.ntm_communes_reported') }}             as ntm_share_pct,
+    p.ocop_products,
+    p.parent_code,
+    p.quarters_reported,
+    p.stock_quarter,
+    p.communes_reported,
+    p.districts_reported,
+    coalesce(c.units_reported, 0)                                   as units_reported,
+    c.units_expected,
+    coalesce(c.complete, false)                                     as complete,
+    p.contribution_rows_reported,
+    p.ntm_communes_reported
+from all_periods as p
+left join coverage as c
+    on  c.period = p.period
+    and c.unit_code = p.unit_code

@@ -1,24 +1,40 @@
 -- Thrift and anti-waste savings by year and spending category, per district and province, plus
--- category = 'total'. Percentages are computed from summed amounts.
+-- category = 'total'. Percentages are computed from summed amounts of the same rows: % of plan from every row
+-- (planned and achieved are required), % of budget from the rows that report a budget (budget_rows_reported).
+-- Every row says how many of the districts expected to report are behind it (int_report_coverage).
 with savings as (
 
     select * from {{ ref('int_savings_by_unit') }}
 
+),
+
+coverage as (
+
+    select * from {{ ref('int_report_coverage') }}
+    where family = 'savings'
+
 )
 
 select
-    year,
-    unit_code,
-    unit_name,
-    unit_level,
-    category,
-    budget_vnd,
-    planned_savings_vnd,
-    achieved_savings_vnd,
-    {{ pct('achieved_savings_vnd', 'planned_savings_vnd') }}        as achieved_pct_of_plan,
-    {{ pct('achieved_savings_vnd', 'budget_vnd') }}                 as savings_pct_of_budget,
-    category_name_vi,
-    category_sort_order,
-    parent_code,
-    districts_reported
-from savings
+    s.year,
+    s.unit_code,
+    s.unit_name,
+    s.unit_level,
+    s.category,
+    s.budget_vnd,
+    s.planned_savings_vnd,
+    s.achieved_savings_vnd,
+    {{ pct('s.achieved_savings_vnd', 's.planned_savings_vnd') }}            as achieved_pct_of_plan,
+    {{ pct('s.budget_achieved_savings_vnd', 's.budget_vnd') }}              as savings_pct_of_budget,
+    s.category_name_vi,
+    s.category_sort_order,
+    s.parent_code,
+    s.districts_reported,
+    coalesce(c.units_reported, 0)                                           as units_reported,
+    c.units_expected,
+    coalesce(c.complete, false)                                             as complete,
+    s.budget_rows_reported
+from savings as s
+left join coverage as c
+    on  c.period = cast(s.year as varchar)
+    and c.unit_code = s.unit_code
