@@ -117,7 +117,7 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
                 except MatchError:
                     named = None  # a name that names no (single) commune of the district: the code decides
                 if named is not None and named.code != unit.code:
-                    flag("commune_code_name_mismatch", "commune_name", value=name, code=code,
+                    flag("commune_code_name_mismatch", "commune_name", value=name, written_code=code,
                          code_cell=cell_at("commune_code"), code_unit=f"{unit.full_name} (mã {unit.code})",
                          name_unit=f"{named.full_name} (mã {named.code})")
                     report.issues.extend(row_issues)

@@ -125,7 +125,7 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "tên hoặc mã xã, hoặc xoá dòng {row}.",
          "The commune belongs to another district."),
     Rule("commune_code_name_mismatch", ERROR,
-         "Mã xã '{code}' ({code_cell}) là {code_unit}, nhưng tên '{value}' ({cell}) là {name_unit}. Sửa mã xã "
+         "Mã xã '{written_code}' ({code_cell}) là {code_unit}, nhưng tên '{value}' ({cell}) là {name_unit}. Sửa mã xã "
          "hoặc tên cho khớp với nhau.",
          "A commune row whose code names one commune and whose name names another commune of the district."),
     Rule("commune_duplicate", ERROR,
