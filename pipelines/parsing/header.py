@@ -129,25 +129,28 @@ def _two_row_header(grid: Grid, r: int, spec_columns) -> Header | None:
     if not any(subs) or any(_looks_numeric(t) for t in subs if t):
         return None
     header = Header(r, {}, {}, {}, [], height=2)
-    group = ""
+    tops = [clean(col[r]) if col[r] is not None else "" for col in grid.columns]
+    group = ""  # the group label whose merged cells the column is under
     pending: list[tuple[int, str, str]] = []
     cells: list[list[str]] = []
-    for c, col in enumerate(grid.columns):
-        top = clean(col[r]) if col[r] is not None else ""
-        sub = subs[c]
+    for c, (top, sub) in enumerate(zip(tops, subs)):
         if top:
-            group = top
+            # a label starts a group when it matches no column alone and the cell to its right is merged into it
+            # (empty) with a sub-label under it
+            spans = c + 1 < len(tops) and not tops[c + 1] and bool(subs[c + 1])
+            alone = any(_match_label(top, column) for column in spec_columns)
+            group = top if spans and not alone else ""
         if not sub:
             cells.append([top] if top else [])
-            continue
-        if top and any(_match_label(top, column) for column in spec_columns):
-            cells.append([top])  # a label over a note ('Tổng số hộ' over '(hộ)')
-            continue
-        if not group:
-            cells.append([sub])
-            continue
-        cells.append(_combined_labels(group, sub))
-        pending.append((c, group, sub))
+        elif not group:
+            # a label over a note ('Tổng số hộ' over '(hộ)'), or over a first data row's heading ('I', 'Khu
+            # vực thị trấn'): the label counts; a sub-label under no label at all counts alone
+            cells.append([top] if top else [sub])
+        else:
+            cells.append(_combined_labels(group, sub))
+            pending.append((c, group, sub))
+    if not pending:
+        return None
     _match_columns(header, cells, spec_columns)
     for c, g, sub in pending:  # messages show the two labels as written
         for name in [n for n, i in header.columns.items() if i == c]:
