@@ -60,7 +60,8 @@ candidates as (
 
 report_items as (
 
-    -- the key of every landed row: the commune, or the savings category (as the macro rows_in_force)
+    -- the key of every landed row: the commune, or the savings category (as the macro rows_in_force; a new
+    -- report family adds its rows here)
     select report_id, file_name, commune_code as item from {{ ref('stg_poverty_rows') }}
     union all
     select report_id, file_name, commune_code as item from {{ ref('stg_infrastructure_rows') }}
