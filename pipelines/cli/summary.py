@@ -32,8 +32,9 @@ def summary_text(published: Path, elapsed: float | None = None) -> str:
     lines = []
     took = f" in {elapsed:.1f}s" if elapsed is not None else ""
     lines.append(f"Warehouse {published}{took}")
-    lines.append("Reports: " + ", ".join(f"{statuses.get(s, 0)} {s}"
-                                         for s in ("accepted", "superseded", "duplicate", "rejected")))
+    shown = ("accepted", "partially_superseded", "superseded", "duplicate", "rejected")
+    lines.append("Reports: " + ", ".join(f"{statuses.get(s, 0)} {s.replace('_', ' ')}" for s in shown
+                                         if s != "partially_superseded" or statuses.get(s)))
     for file_name, sheet, rule, message, count in rejected:
         where = file_name + (f" [{sheet}]" if sheet else "")
         lines.append(f"  rejected {where}: {count} error(s), first {rule}: {message}")

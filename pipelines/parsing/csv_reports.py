@@ -13,7 +13,21 @@ from .info import apply_header
 from .results import Cell, Context, ParsedReport, RawRow
 from .rows import build_rows
 from .rules import issue
-from .text import clean, count_vi, fold
+from .text import clean, count_vi, fold, parse_period
+
+_FAMILY_KEYS = {key: name for name, spec in FAMILIES.items() for key in (fold(name), fold(spec.sheet))}
+
+
+def _group_key(district_code: str, period: str, family: str) -> tuple[str, str, str]:
+    """The report a line belongs to, its keys normalised (spec v2): the family matched like a sheet name
+    ('Poverty' = 'poverty' = 'Giảm nghèo'), the period like a 'Kỳ báo cáo' ('Năm 2022' = '2022'), so one file
+    never splits into competing versions of itself."""
+    try:
+        period_key = parse_period(period).code
+    except ValueError:
+        period_key = fold(period)
+    family_key = fold(family)
+    return clean(district_code).lstrip("0") or clean(district_code), period_key, _FAMILY_KEYS.get(family_key, family_key)
 
 
 _CSV_COLUMNS = ("district_code", "period", "family", "item", "indicator", "value")
@@ -63,19 +77,23 @@ def parse_csv(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: 
     index = {c: header.index(c) for c in _CSV_COLUMNS}
 
     groups: dict[tuple[str, str, str], list[tuple[int, list[str]]]] = {}
+    written: dict[tuple[str, str, str], tuple[str, str, str]] = {}  # a report's keys as first written
     try:
         for record in reader:
             if not any(v.strip() for v in record):
                 continue
             record = record + [""] * (len(header) - len(record))
-            key = tuple(clean(record[index[c]]) for c in ("district_code", "period", "family"))
+            texts = tuple(clean(record[index[c]]) for c in ("district_code", "period", "family"))
+            key = _group_key(*texts)
+            written.setdefault(key, texts)
             groups.setdefault(key, []).append((reader.line_num, record))
     except csv.Error as err:
         return refused("file_unreadable", detail=f"tệp CSV sai cấu trúc ở dòng {reader.line_num} ({err})")
 
     reports = []
-    for (district_code, period_text, family_text), lines_of in groups.items():
-        family = fold(family_text)
+    for key, lines_of in groups.items():
+        district_code, period_text, family_text = written[key]
+        family = key[2]
         report = ParsedReport(file_name, f"csv:{district_code}:{period_text}:{family_text}", sha, received)
         reports.append(report)
         if family not in FAMILIES:

@@ -111,6 +111,17 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
                          cell=where)
                 report.issues.extend(row_issues)
                 continue
+            if code and name:
+                try:
+                    named = units.match_commune(district.code, name, None)
+                except MatchError:
+                    named = None  # a name that names no (single) commune of the district: the code decides
+                if named is not None and named.code != unit.code:
+                    flag("commune_code_name_mismatch", "commune_name", value=name, written_code=code,
+                         code_cell=cell_at("commune_code"), code_unit=f"{unit.full_name} (mã {unit.code})",
+                         name_unit=f"{named.full_name} (mã {named.code})")
+                    report.issues.extend(row_issues)
+                    continue
             if unit.code in seen:
                 flag("commune_duplicate", "commune_name", value=unit.full_name, first_row=seen[unit.code])
             seen.setdefault(unit.code, record.row_number)

@@ -42,6 +42,21 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "Không có trang báo cáo nào. Tên trang phải là 'Giảm nghèo', 'Hạ tầng' hoặc 'Tiết kiệm' "
          "(các trang đang có: {sheets}).",
          "The workbook has no sheet named after a report family."),
+    Rule("hidden_sheet_ignored", WARNING,
+         "Trang '{sheet}' đang bị ẩn nên không được đọc{used}. Nếu đây là số liệu cần báo cáo, hãy bỏ ẩn trang "
+         "(và xoá hoặc ẩn trang cũ) rồi gửi lại; nếu là bản cũ, hãy xoá trang này.",
+         "A hidden or very-hidden sheet named after a report family is never read as a report; the warning names "
+         "it (and the visible sheet read instead, if any)."),
+    Rule("report_sheet_duplicate", ERROR,
+         "Sổ có hai trang báo cáo {family_vi} cho cùng đơn vị và kỳ: {sheets}. Chỉ giữ một trang (xoá trang kia), "
+         "hoặc đặt tên bản mới là '{example}'.",
+         "Two visible sheets of the same family whose names differ by more than a version suffix: which one is "
+         "the report cannot be told; both are named."),
+    Rule("report_sheet_version_used", WARNING,
+         "Sổ có nhiều trang báo cáo {family_vi}: {sheets}; đã dùng trang cuối cùng '{sheet}', bỏ qua {ignored}. "
+         "Nếu trang khác mới đúng, hãy xoá các trang cũ rồi gửi lại.",
+         "Several visible sheets of one family whose names differ only by a version suffix ('Giảm nghèo (2)'): "
+         "the last in workbook order counts."),
     # --- the report header (sheet 'Thông tin')
     Rule("info_sheet_missing", ERROR,
          "Thiếu trang 'Thông tin' (khai 'Đơn vị', 'Kỳ báo cáo', 'Ngày lập'). Hãy dùng mẫu báo cáo "
@@ -79,6 +94,11 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     Rule("required_column_missing", ERROR,
          "Không tìm thấy cột bắt buộc: {columns}. Tiêu đề cột phải ghi như mẫu (ví dụ {example}).",
          "A required column was not found in the header row."),
+    Rule("header_not_understood", ERROR,
+         "Không hiểu tiêu đề cột {cells}: tiêu đề hai dòng '{label}' không khớp cột nào của mẫu báo cáo. Ghi tiêu đề "
+         "cột trên một dòng như mẫu (ví dụ {example}), hoặc sửa tiêu đề nhóm và tiêu đề con cho đúng.",
+         "A header spanning two rows (a group label over sub-labels, merged cells) where a sub-label, combined "
+         "with its group label, names no column of the family: refused rather than dropping the column."),
     Rule("no_data_rows", ERROR,
          "Trang '{sheet}' không có dòng số liệu nào dưới dòng tiêu đề.",
          "The sheet has a header but no data rows."),
@@ -104,6 +124,10 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "'{value}' ({cell}) là {candidates}, không thuộc {district}. Chỉ báo cáo các xã của đơn vị mình: sửa "
          "tên hoặc mã xã, hoặc xoá dòng {row}.",
          "The commune belongs to another district."),
+    Rule("commune_code_name_mismatch", ERROR,
+         "Mã xã '{written_code}' ({code_cell}) là {code_unit}, nhưng tên '{value}' ({cell}) là {name_unit}. Sửa mã xã "
+         "hoặc tên cho khớp với nhau.",
+         "A commune row whose code names one commune and whose name names another commune of the district."),
     Rule("commune_duplicate", ERROR,
          "{value} ghi hai lần: dòng {first_row} và dòng {row} ({cell}). Mỗi xã/phường/thị trấn chỉ ghi một "
          "dòng: giữ một dòng đúng, xoá dòng kia.",
@@ -159,11 +183,15 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     Rule("total_row_mismatch", WARNING,
          "Dòng tổng, {cell} ('{column}'), ghi {stated}, nhưng cộng các dòng trên được {computed}. Sửa ô tổng "
          "cho khớp, hoặc kiểm tra lại số liệu các dòng trên.",
-         "The total row differs from the sum of the rows above it."),
+         "The total row differs from the sum of the rows above it. A total-like row ('Cộng', 'Tổng') with data "
+         "rows after it is a subtotal: the rows after it are read as data and only the last total-like row is "
+         "checked, against the sum of all data rows above it."),
     Rule("commune_missing", WARNING,
          "Báo cáo thiếu {count} xã/phường/thị trấn của {district}: {communes}. Thêm một dòng cho mỗi đơn vị "
          "còn thiếu rồi gửi lại.",
-         "Communes of the district are missing from the report."),
+         "Communes of the district are missing from the report. Not shown (in mart_report_issues) for a "
+         "correction — a later version of the same unit, family and period — since the communes it leaves out "
+         "stay in force from the earlier versions (corrections merge row by row)."),
     Rule("outlier", WARNING,
          # checked in dbt (int_outlier_issues), which fills these placeholders in SQL from raw.rule_catalogue
          "{column} của {commune} là {value}, khác xa kỳ trước ({previous_period}: {previous}). "

@@ -7,11 +7,13 @@ nothing is loaded that the limits do not allow. Then each family sheet becomes o
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import fastexcel
 import polars as pl
@@ -20,7 +22,7 @@ from .families import FAMILIES
 from .header import find_header, is_column_numbers, is_total_label
 from .info import INFO_SHEET, apply_header, read_info
 from .results import Cell, Context, Limits, ParsedReport, RawRow
-from .rows import build_rows
+from .rows import build_rows, looks_like_data
 from .checks import check_timeliness
 from .rules import Issue, issue
 from .text import clean, count_vi, fold, is_thousands_dot, mb_vi
@@ -28,6 +30,76 @@ from .xlsx import (SheetLayout, XlsxError, XlsxTooLarge, column_letters, inspect
                    sheet_members)
 
 _SHEET_FAMILY = {fold(spec.sheet): family for family, spec in FAMILIES.items()}
+_VERSION_SUFFIX = re.compile(r"^(.*?)\s*\((\d{1,3})\)$")  # 'Giảm nghèo (2)'
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def sheet_family(name: str) -> tuple[str | None, int]:
+    """The family a sheet name stands for and its version suffix: 'Giảm nghèo (2)' -> ('poverty', 2)."""
+    key = fold(name)
+    if key in _SHEET_FAMILY:
+        return _SHEET_FAMILY[key], 0
+    m = _VERSION_SUFFIX.match(key)
+    if m and m.group(1) in _SHEET_FAMILY:
+        return _SHEET_FAMILY[m.group(1)], int(m.group(2))
+    return None, 0
+
+
+def hidden_sheets(zf: zipfile.ZipFile) -> set[str]:
+    """Names of the hidden and very-hidden sheets (xl/workbook.xml, `<sheet state="hidden|veryHidden">`).
+
+    xl/workbook.xml was measured by `inspect_container` (bounded like every XML part) and parsed once already
+    by `sheet_members`; expat refuses entity expansion bombs.
+    """
+    workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    return {sheet.get("name", "") for sheet in workbook.iter(f"{_NS_MAIN}sheet")
+            if sheet.get("state") in ("hidden", "veryHidden")}
+
+
+@dataclass
+class _SheetChoice:
+    """Which sheet of each family is read, and what is said about the others."""
+
+    read: list[tuple[str, str]]  # (sheet, family) in workbook order
+    notes: dict[str, list[Issue]]  # family -> warnings for its report (hidden or older sheets not read)
+    duplicates: dict[str, list[str]]  # family -> visible sheets that cannot be told apart (an error)
+    hidden: list[str]  # hidden family sheets
+
+
+def choose_sheets(members: list[str], hidden: set[str]) -> _SheetChoice:
+    """Spec v2 'Which sheet': a hidden sheet is never read; of several visible sheets of one family, the last
+    counts when their names differ only by a version suffix ('Giảm nghèo (2)'), else it is an error."""
+    visible: dict[str, list[tuple[str, int]]] = {}
+    hidden_of: dict[str, list[str]] = {}
+    for name in members:
+        family, version = sheet_family(name)
+        if family is None:
+            continue
+        if name in hidden:
+            hidden_of.setdefault(family, []).append(name)
+        else:
+            visible.setdefault(family, []).append((name, version))
+    choice = _SheetChoice([], {}, {}, [s for names in hidden_of.values() for s in names])
+    for family, sheets in visible.items():
+        versions = [v for _, v in sheets]
+        name = sheets[-1][0]
+        if len(set(versions)) < len(versions):
+            choice.duplicates[family] = [s for s, _ in sheets]
+        elif len(sheets) > 1:
+            ignored = [s for s, _ in sheets[:-1]]
+            choice.notes.setdefault(family, []).append(issue(
+                "report_sheet_version_used", family_vi=FAMILIES[family].vi, sheet=name,
+                sheets=", ".join(f"'{s}'" for s, _ in sheets), ignored=", ".join(f"'{s}'" for s in ignored)))
+        choice.read.append((name, family))
+    order = {name: i for i, name in enumerate(members)}
+    choice.read.sort(key=lambda sf: order[sf[0]])
+    for family, names in hidden_of.items():
+        read = next((s for s, f in choice.read if f == family), None)
+        target = family if read is not None else (choice.read[0][1] if choice.read else family)
+        for name in names:
+            used = f"; đã đọc trang '{read}'" if read is not None else ""
+            choice.notes.setdefault(target, []).append(issue("hidden_sheet_ignored", sheet=name, used=used))
+    return choice
 
 
 class FileRefused(Exception):
@@ -49,7 +121,9 @@ def parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, 
             sizes = inspect_container(path, zf, max_unzipped_bytes=limits.max_unzipped_bytes,
                                       max_part_bytes=limits.max_sheet_xml_bytes, max_members=limits.max_members)
             members = sheet_members(zf)
-            family_sheets = [(name, _SHEET_FAMILY[fold(name)]) for name in members if fold(name) in _SHEET_FAMILY]
+            hidden = hidden_sheets(zf)
+            choice = choose_sheets(list(members), hidden)
+            family_sheets = choice.read
             info_sheet = next((name for name in members if fold(name) == INFO_SHEET), None)
             layouts: dict[str, SheetLayout] = {}
             for name in [s for s, _ in family_sheets] + ([info_sheet] if info_sheet else []):
@@ -69,11 +143,12 @@ def parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, 
     except XlsxError as err:
         raise FileRefused("file_unreadable", detail=f"tệp không phải sổ Excel hợp lệ ({err})") from None
     except (OSError, KeyError, EOFError, struct.error, zlib.error, RuntimeError, NotImplementedError,
-            ValueError) as err:
+            ValueError, ElementTree.ParseError) as err:
         raise FileRefused("file_unreadable", detail=f"tệp .xlsx bị hỏng ({type(err).__name__}: {err})") from None
 
     if not family_sheets:
-        raise FileRefused("no_report_sheet", sheets=", ".join(f"'{s}'" for s in members) or "không có")
+        raise FileRefused("no_report_sheet", sheets=", ".join(f"'{s}'" + (" (đang ẩn)" if s in hidden else "")
+                                                            for s in members) or "không có")
     try:
         reader = fastexcel.read_excel(path)
     except _LOAD_ERRORS as err:
@@ -98,6 +173,14 @@ def parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, 
             report.issues.append(header_issue)
         else:
             apply_header(report, header, ctx)
+        report.issues.extend(choice.notes.get(family, []))
+        if family in choice.duplicates:
+            names = choice.duplicates[family]
+            report.issues.append(issue("report_sheet_duplicate", family_vi=FAMILIES[family].vi,
+                                       sheets=", ".join(f"'{s}'" for s in names),
+                                       example=f"{FAMILIES[family].sheet} (2)"))
+            reports.append(report)
+            continue
         layout = layouts[sheet]
         too_large = _too_large_issue(sheet, layout, limits)
         if too_large is not None:
@@ -173,6 +256,14 @@ def read_rows(report: ParsedReport, grid: Grid, layout: SheetLayout, ctx: Contex
                                    example=f"'{labels[missing[0]]}'"))
         return
     header_row = layout.first_row + header.row_index
+    if header.not_understood:
+        cells = [f"ô {column_letters(layout.first_col + c)}{header_row + 1}" for c, _ in header.not_understood]
+        first = header.not_understood[0]
+        report.issues.append(issue("header_not_understood", row=header_row + 1, column=first[1],
+                                   address=f"{column_letters(layout.first_col + first[0])}{header_row + 1}",
+                                   cells=", ".join(cells), label="', '".join(t for _, t in header.not_understood),
+                                   example=f"'{spec.columns[-1].labels[0]}'"))
+        return
     letters = {name: column_letters(layout.first_col + c) for name, c in header.columns.items()}
     for name in header.unitless:
         report.issues.append(issue("money_unit_missing", row=header_row, column=header.labels[name],
@@ -184,8 +275,8 @@ def read_rows(report: ParsedReport, grid: Grid, layout: SheetLayout, ctx: Contex
         del letters[name]
     key_column = "category" if spec.grain == "category" else "commune_name"
     records: list[RawRow] = []
-    total: RawRow | None = None
-    first = header.row_index + 1
+    totals: list[tuple[int, RawRow]] = []  # total-like rows, with how many records were above each
+    first = header.row_index + header.height
     if first < grid.height and is_column_numbers(grid, first):
         first += 1
     columns = [(name, c, grid.columns[c], grid.numeric.get(c)) for name, c in header.columns.items()]
@@ -204,8 +295,18 @@ def read_rows(report: ParsedReport, grid: Grid, layout: SheetLayout, ctx: Contex
             # a label merged over the first columns ('Tổng cộng' in A:B) sits in the row's first cell
             key_text = next((clean(col[r]) for col in grid.columns if col[r] is not None and clean(col[r])), "")
         if is_total_label(key_text):
-            total = RawRow(excel_row, cells)
-            break  # what follows a total row is the footer: signatures, notes
+            totals.append((len(records), RawRow(excel_row, cells)))
+            continue
         records.append(RawRow(excel_row, cells))
+    # A total-like row ('Cộng', 'Tổng') with data rows after it is a subtotal: the rows after it are data. The
+    # last total-like row, when no data row follows it, is the total, checked against the sum of all the data
+    # rows above it; what follows it is the footer (signatures, notes), not data.
+    total: RawRow | None = None
+    if totals:
+        above, last = totals[-1]
+        spec_columns = {c.name: c for c in spec.columns}
+        if not any(looks_like_data(row, spec_columns) for row in records[above:]):
+            total = last
+            records = records[:above]
     build_rows(report, records, header.labels, header.multipliers, ctx, total=total, letters=letters)
 

@@ -10,7 +10,8 @@ from .fmt import (DASH, FAMILY_LABELS, FLAG_LABELS, esc, natural_key, report_anc
                   vn_pct)
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
-STATUS_LABELS = {"accepted": "Đang có hiệu lực", "superseded": "Đã được thay thế", "duplicate": "Trùng lặp",
+STATUS_LABELS = {"accepted": "Đang có hiệu lực", "partially_superseded": "Đã được sửa một phần",
+                 "superseded": "Đã được thay thế", "duplicate": "Trùng lặp",
                  "rejected": "Bị từ chối"}
 NO_PLAN = "Chưa có kế hoạch thi đua hợp lệ"
 

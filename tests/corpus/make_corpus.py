@@ -10,6 +10,8 @@ What it writes (deterministic: fixed workbook timestamps, fixed zip member dates
   NFD text, numbers typed as ``4.803`` or ``12,5``, ward numbers, money in ``tỷ đồng``, formula cells with
   cached values, CSV in UTF-8 or Windows-1258 … Every one must be accepted (some with a warning).
 * ``invalid/`` reports that each break exactly one rule (unknown district, poor > total, ``#DIV/0!`` …).
+* ``corrections/`` a correction of a sample report (Trà Cú's 2023 poverty report, two communes), made after
+  the sample's report: with the sample, it replaces those two communes' rows and the others stay in force.
 * ``hostile/`` files with odd names (quotes, spaces, Vietnamese letters, a leading dash, SQL), and a workbook
   whose XML is a billion-laughs entity bomb. Big hostile files (zip bombs, a sheet of a million rows) are not
   committed: ``tests/test_hostile.py`` makes them at test time with ``zip_bomb`` and ``million_row_workbook``
@@ -47,6 +49,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 ADMIN_UNITS = ROOT / "seeds" / "reference" / "admin_units.csv"
 VALID, INVALID, HOSTILE = HERE / "valid", HERE / "invalid", HERE / "hostile"
+CORRECTIONS = HERE / "corrections"
 
 YEAR_DATE = "02/01/2023"  # Ngày lập of the 2022 reports (due 15/01/2023 and 31/01/2023)
 QUARTER_DATE = "02/10/2023"  # Ngày lập of the Q3/2023 reports (due 10/10/2023)
@@ -110,6 +113,7 @@ class Sheet:
     merges: tuple[str, ...] = ()
     cached: dict[str, object] = field(default_factory=dict)  # formula cell -> the value Excel computed
     text_columns: tuple[int, ...] = ()  # 1-based columns whose cells are formatted as text ('@')
+    state: str = "visible"  # or 'hidden', 'veryHidden'
 
 
 def info_sheet(district: str | None = "Huyện Càng Long", code: str | None = None, period: object = "Năm 2022",
@@ -195,6 +199,7 @@ def workbook_bytes(sheets: list[Sheet]) -> bytes:
     wb.properties.creator = PREPARED_BY
     for sheet in sheets:
         ws = wb.create_sheet(sheet.name)
+        ws.sheet_state = sheet.state
         for r, row in enumerate(sheet.rows, start=1):
             for c, value in enumerate(row, start=1):
                 if value is None:
@@ -481,6 +486,30 @@ def valid_files() -> dict[str, bytes]:
     data = [r for r in poverty_data() if r[2] not in ("29305", "29284")]
     files["commune_missing.xlsx"] = book(info_sheet(), poverty_sheet(data))
 
+    # --- subtotals (spec v2): a 'Cộng' row in the middle of the table; the rows after it are data, and only the
+    # last total row ('Tổng cộng', the sum of every commune) is checked
+    sheet = poverty_sheet(poverty_data())
+    first7 = poverty_data()[:7]
+    sheet.rows.insert(HEADER_ROW + 7, [None, "Cộng", None] + [sum(r[c] for r in first7) for c in range(3, 9)])
+    files["subtotal_cong_mid_table.xlsx"] = book(info_sheet(), sheet)
+
+    # --- a header spanning two rows: a group label merged over three sub-labels, the others merged down
+    top = ["STT", "Xã, phường, thị trấn", "Mã xã", "Tổng số hộ", "Số hộ nghèo", "Số hộ cận nghèo",
+           "Hộ dân tộc thiểu số", None, None]
+    sheet = poverty_sheet(poverty_data(), header=top)
+    sheet.rows.insert(HEADER_ROW, [None] * 6 + ["Tổng số hộ", "Hộ nghèo", "Hộ cận nghèo"])
+    sheet.merges = ("A4:A5", "B4:B5", "C4:C5", "D4:D5", "E4:E5", "F4:F5", "G4:I4")
+    files["header_two_rows.xlsx"] = book(info_sheet(), sheet)  # data from row 6
+
+    # --- which sheet (spec v2): a hidden stale 'Giảm nghèo' is never read, the visible 'Giảm nghèo (2)' is
+    stale = poverty_sheet([r[:3] + [r[3] + 100] + r[4:] for r in poverty_data()])
+    stale.state = "hidden"
+    current = poverty_sheet(poverty_data())
+    current.name = "Giảm nghèo (2)"
+    files["sheet_hidden_stale.xlsx"] = book(info_sheet(), stale, current)
+    stale = poverty_sheet([r[:3] + [r[3] + 100] + r[4:] for r in poverty_data()])
+    files["sheet_version_suffix.xlsx"] = book(info_sheet(), stale, current)  # both visible: the last counts
+
     # --- several family sheets, extra sheets and columns
     pov = poverty_sheet(poverty_data())
     pov.rows = [r + ["Ghi chú"] if i == HEADER_ROW - 1 else r for i, r in enumerate(pov.rows)]
@@ -498,6 +527,13 @@ def valid_files() -> dict[str, bytes]:
                  ["848", "Quý III/2023", "infrastructure", c.code, "ntm_standard", 1 if values[5] else 0],
                  ["848", "Quý III/2023", "infrastructure", c.code, "ocop_products", values[8]]]
     files["csv_utf8_no_bom.csv"] = csv_text(rows).encode("utf-8")
+    # family and period spelled differently from line to line: still one report (keys normalised, spec v2)
+    rows = [CSV_HEADER]
+    for i, row in enumerate(poverty_csv_rows("844", "Năm 2022")):
+        row[1] = ("Năm 2022", "2022", "năm  2022")[i % 3]
+        row[2] = ("poverty", "Poverty", "Giảm nghèo", "POVERTY ")[i % 4]
+        rows.append(row)
+    files["csv_mixed_key_spelling.csv"] = csv_text(rows).encode("utf-8")
     rows = [CSV_HEADER]
     for i, c in enumerate(COMMUNES["842"]):
         values = infra_values(i, c)
@@ -634,6 +670,19 @@ def invalid_files() -> dict[str, bytes]:
     files["csv_value_duplicate.csv"] = csv_text(rows).encode()
     rows = [CSV_HEADER] + [["899", *r[1:]] for r in poverty_csv_rows("844", "2022")]
     files["csv_district_unknown.csv"] = csv_text(rows).encode()
+    # --- spec v2: a commune code and a name that disagree; two sheets of one family; a two-row header not understood
+    data = poverty_data()
+    data[3][2] = data[4][2]  # row 9: the code of the next commune under the name of this one
+    files["commune_code_name_mismatch.xlsx"] = book(info_sheet(), poverty_sheet(data))
+    other = poverty_sheet(poverty_data())
+    other.name = "Giam ngheo"
+    files["report_sheet_duplicate.xlsx"] = book(info_sheet(), poverty_sheet(poverty_data()), other)
+    top = ["STT", "Xã, phường, thị trấn", "Mã xã", "Tổng số hộ", "Số hộ nghèo", "Số hộ cận nghèo",
+           "Hộ dân tộc thiểu số", None, None]
+    sheet = poverty_sheet(poverty_data(), header=top)
+    sheet.rows.insert(HEADER_ROW, [None] * 6 + ["Tổng số", "Nghèo", "Cận nghèo"])
+    sheet.merges = ("A4:A5", "B4:B5", "C4:C5", "D4:D5", "E4:E5", "F4:F5", "G4:I4")
+    files["header_not_understood.xlsx"] = book(info_sheet(), sheet)
     return files
 
 
@@ -805,9 +854,23 @@ def million_row_workbook(path: Path, rows: int = 1_000_000) -> Path:
 
 # ---------------------------------------------------------------------------------------------- main
 
+# Trà Cú's 2023 poverty report corrected for two communes, after the sample's report (Ngày lập 07/01/2024)
+TRA_CU_CORRECTION = {"29462": ["Thị trấn Định An", 3530, 110, 165, 3170, 61, 159],
+                     "29485": ["Xã Thanh Sơn", 3335, 60, 75, 1180, 17, 45]}
+
+
+def correction_files() -> dict[str, bytes]:
+    data = [[i + 1, name, code, *counts] for i, (code, (name, *counts)) in enumerate(TRA_CU_CORRECTION.items())]
+    sheet = report_sheet("Giảm nghèo", "BÁO CÁO ĐIỀU CHỈNH KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2023",
+                         POVERTY_HEADER, data)
+    info = info_sheet("Huyện Trà Cú", code="849", period="Năm 2023", date="12/01/2024", by="Kiên Thị Sóc Kha")
+    return {"849_tra-cu_2023_dieu-chinh-2-xa.xlsx": book(info, sheet)}
+
+
 def write_all(root: Path = HERE) -> dict[str, list[str]]:
     written = {}
-    for folder, files in (("valid", valid_files()), ("invalid", invalid_files()), ("hostile", hostile_files())):
+    for folder, files in (("valid", valid_files()), ("invalid", invalid_files()), ("hostile", hostile_files()),
+                          ("corrections", correction_files())):
         target = root / folder
         if target.exists():
             shutil.rmtree(target)

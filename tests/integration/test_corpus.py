@@ -159,6 +159,11 @@ VALID: dict[str, tuple] = {
     "footer_without_total_row.xlsx": ("poverty", "844", Y, BASE, []),
     "total_row_mismatch.xlsx": ("poverty", "844", Y, BASE, [("total_row_mismatch", 19, "Tổng số hộ")]),
     "formula_cached_values.xlsx": ("poverty", "844", Y, poverty(_29293={"near_poor_households": 46}), []),
+    "subtotal_cong_mid_table.xlsx": ("poverty", "844", Y, BASE, []),  # no row dropped after the 'Cộng' subtotal
+    # spec v2: two-row headers, which sheet
+    "header_two_rows.xlsx": ("poverty", "844", Y, BASE, []),  # the DTTS columns under their group label
+    "sheet_hidden_stale.xlsx": ("poverty", "844", Y, BASE, [("hidden_sheet_ignored", None, None)]),
+    "sheet_version_suffix.xlsx": ("poverty", "844", Y, BASE, [("report_sheet_version_used", None, None)]),
     # periods
     "period_quy_iii_nam_2023.xlsx": ("infrastructure", "844", Q, infrastructure(), []),
     "period_2023-q3.xlsx": ("infrastructure", "844", Q, infrastructure(), []),
@@ -181,6 +186,7 @@ VALID: dict[str, tuple] = {
     "csv_cp1258_semicolon.csv": ("infrastructure", "842", Q, infrastructure(
         "842", only=("rural_road_km", "lit_road_km")), []),
     "csv_cp1258_comma.csv": ("savings", "844", Y, savings(), []),
+    "csv_mixed_key_spelling.csv": ("poverty", "844", Y, BASE, []),  # one report, not one per spelling
 }
 
 
@@ -294,6 +300,11 @@ INVALID: dict[str, list[tuple]] = {
     "csv_value_not_number.csv": [("value_not_number", 3, "poor_households")],
     "csv_value_duplicate.csv": [("csv_value_duplicate", 86, "value")],
     "csv_district_unknown.csv": [("district_unknown", None, None)],
+    # spec v2
+    "commune_code_name_mismatch.xlsx": [("commune_code_name_mismatch", 8, NAME)],
+    "report_sheet_duplicate.xlsx": [("report_sheet_duplicate", None, None)],
+    # 'Tổng số' under 'Hộ dân tộc thiểu số' is understood (Số hộ DTTS); 'Nghèo' and 'Cận nghèo' are not
+    "header_not_understood.xlsx": [("header_not_understood", 5, "Hộ dân tộc thiểu số / Nghèo")],
 }
 # what the message must say for the clerk to act on it
 MESSAGE_MUST_NAME = {
@@ -311,6 +322,10 @@ MESSAGE_MUST_NAME = {
     "value_not_number.xlsx": ["mười hai"],
     "cell_error_div0.xlsx": ["#DIV/0!"],
     "money_unit_unknown.xlsx": ["USD", "(triệu đồng)"],
+    "commune_code_name_mismatch.xlsx": ["Mã xã '29293' (ô C8)", "Xã Đại Phúc (mã 29293)",
+                                        "'Thị trấn Càng Long' (ô B8)", "Thị trấn Càng Long (mã 29266)"],
+    "report_sheet_duplicate.xlsx": ["'Giảm nghèo'", "'Giam ngheo'", "Giảm nghèo (2)"],
+    "header_not_understood.xlsx": ["ô H5, ô I5", "Hộ dân tộc thiểu số / Nghèo", "Hộ dân tộc thiểu số / Cận nghèo"],
 }
 
 
@@ -342,8 +357,28 @@ def test_invalid_reports_still_check_their_rows(reference, tmp_path):
 
 # ---------------------------------------------------------------------------------------------- the corpus itself
 
+def test_hidden_and_versioned_sheets_name_what_was_read(reference, tmp_path):
+    (report,) = parse("valid", "sheet_hidden_stale.xlsx", reference, tmp_path)
+    assert report.sheet == "Giảm nghèo (2)"
+    assert "'Giảm nghèo'" in report.issues[0].message and "'Giảm nghèo (2)'" in report.issues[0].message
+    (report,) = parse("valid", "sheet_version_suffix.xlsx", reference, tmp_path)
+    assert report.sheet == "Giảm nghèo (2)"
+    assert "bỏ qua 'Giảm nghèo'" in report.issues[0].message
+
+
+def test_a_correction_is_a_normal_small_report(reference, tmp_path):
+    """Parsed alone, a two-commune correction is accepted with its two rows (the commune_missing warning the
+    parser gives it is dropped in the warehouse, where earlier versions hold the other communes)."""
+    shutil.copyfile(CORPUS / "corrections" / "849_tra-cu_2023_dieu-chinh-2-xa.xlsx", tmp_path / "c.xlsx")
+    (report,) = parse_file(tmp_path / "c.xlsx", "c.xlsx", reference, today=TODAY)
+    assert (report.status, report.district.code, report.period.code) == ("accepted", "849", "2023")
+    assert [(r["commune_code"], r["total_households"]) for r in report.rows] == [("29462", 3530), ("29485", 3335)]
+    assert [i.rule for i in report.issues] == ["commune_missing"]
+
+
 def test_every_corpus_file_has_an_expected_outcome():
     hostile = {p.name for p in (CORPUS / "hostile").iterdir()}
+    assert {p.name for p in (CORPUS / "corrections").iterdir()} == {"849_tra-cu_2023_dieu-chinh-2-xa.xlsx"}
     assert {p.name for p in (CORPUS / "valid").iterdir()} == set(VALID) | {"two_families_extra_sheet.xlsx"}
     assert {p.name for p in (CORPUS / "invalid").iterdir()} == set(INVALID)
     assert hostile == set(corpus.ODD_NAMES) | {"billion_laughs.xlsx"}
@@ -352,7 +387,7 @@ def test_every_corpus_file_has_an_expected_outcome():
 def test_corpus_is_generated_and_small(tmp_path):
     """The committed files are exactly what make_corpus.py writes (deterministic), and stay small."""
     corpus.write_all(tmp_path)
-    for folder in ("valid", "invalid", "hostile"):
+    for folder in ("valid", "invalid", "hostile", "corrections"):
         made = {p.name: p.read_bytes() for p in (tmp_path / folder).iterdir()}
         committed = {p.name: p.read_bytes() for p in (CORPUS / folder).iterdir()}
         assert made.keys() == committed.keys()

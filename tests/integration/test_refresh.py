@@ -9,20 +9,23 @@ import pytest
 from helpers import REFERENCE, SAMPLE_INBOX, query, refreshed
 from pipelines.cli.refresh import EXIT_BUSY, EXIT_FAILED, EXIT_USAGE, refresh
 from pipelines.storage.publish import WarehousePaths
-from workbooks import POVERTY_HEADER, write_cang_long_correction, write_workbook
+from workbooks import CORPUS, POVERTY_HEADER, corpus_module, write_cang_long_correction, write_workbook
+
+TRA_CU_CORRECTION = "849_tra-cu_2023_dieu-chinh-2-xa.xlsx"
 
 
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory):
-    """The sample plus: a file that is not a workbook, a corrected resubmission, an exact duplicate and a
-    rejected resubmission."""
+    """The sample plus: a file that is not a workbook, a corrected resubmission, an exact duplicate, a
+    rejected resubmission and a correction of two communes (Trà Cú 2023)."""
     root = tmp_path_factory.mktemp("mixed")
     inbox = root / "inbox"
     shutil.copytree(SAMPLE_INBOX, inbox)
     (inbox / "ghi chú của huyện.xlsx").write_text("not a workbook")
     write_cang_long_correction(inbox)  # Càng Long corrects 2022, later than the original
     shutil.copy(inbox / "845_cau-ke_2022.xlsx", inbox / "845 cau ke 2022 (copy).xlsx")
+    shutil.copy(CORPUS / "corrections" / TRA_CU_CORRECTION, inbox / TRA_CU_CORRECTION)
     write_workbook(inbox / "846_tieu-can_2022_sua.xlsx",
                    {"Mã đơn vị": "846", "Kỳ báo cáo": "Năm 2022", "Ngày lập": "01/03/2023"},
                    {"Giảm nghèo": [POVERTY_HEADER, [1, "Tiểu Cần", None, 100, 500, 1]]})
@@ -47,6 +50,39 @@ def test_later_resubmission_supersedes(mixed):
     (row,) = query(mixed, """SELECT total_households, poor_households FROM marts.mart_poverty
                              WHERE unit_code = '844' AND year = 2022""")
     assert row == (14 * 3000, 14 * 10)
+
+
+def test_a_two_commune_correction_replaces_only_those_two_rows(mixed, sample_db):
+    """Corrections merge row by row (spec v2): Trà Cú's two-commune correction of 2023 replaces those two
+    communes; the district's other 15 communes stay in force from the original report."""
+    corrected = corpus_module().TRA_CU_CORRECTION
+    codes = list(corrected)
+    sql = "SELECT total_households, poor_households FROM marts.mart_poverty WHERE unit_code = '{}' AND year = 2023"
+    before = query(sample_db, sql.format("849"))[0]
+    original = query(sample_db, """SELECT sum(total_households), sum(poor_households) FROM raw.poverty_rows
+                                   WHERE file_name = '849_tra-cu_2023.xlsx' AND commune_code IN (?, ?)""", codes)[0]
+    new = (sum(v[1] for v in corrected.values()), sum(v[2] for v in corrected.values()))
+    after = query(mixed, sql.format("849"))[0]
+    assert after == (before[0] - original[0] + new[0], before[1] - original[1] + new[1])
+    assert after[0] > 40_000  # not the two communes alone (7,000 households)
+    province = query(mixed, sql.format("84"))[0]
+    assert province[0] == query(sample_db, sql.format("84"))[0][0] - original[0] + new[0]
+    versions = query(mixed, """SELECT file_name, status, row_count, rows_in_force, in_force, superseded_by_file_name
+                               FROM marts.mart_report_submissions
+                               WHERE family = 'poverty' AND district_code = '849' AND period = '2023'
+                               ORDER BY file_name""")
+    assert versions == [("849_tra-cu_2023.xlsx", "partially_superseded", 17, 15, True, TRA_CU_CORRECTION),
+                        (TRA_CU_CORRECTION, "accepted", 2, 2, True, None),
+                        ("849_tra-cu_2023_sua.xlsx", "rejected", 0, 0, False, None)]
+    # a correction listing only the communes it fixes is a normal, small report: no commune_missing for it
+    issues = query(mixed, "SELECT rule FROM marts.mart_report_issues WHERE file_name = ?", [TRA_CU_CORRECTION])
+    assert issues == []
+    assert query(mixed, "SELECT warnings FROM marts.mart_report_submissions WHERE file_name = ?",
+                 [TRA_CU_CORRECTION]) == [(0,)]
+    # the in-force rows: 15 from the original, 2 from the correction
+    rows = dict(query(mixed, """SELECT file_name, count(*) FROM intermediate.int_poverty_rows
+                                WHERE district_code = '849' AND period = '2023' GROUP BY ALL"""))
+    assert rows == {"849_tra-cu_2023.xlsx": 15, TRA_CU_CORRECTION: 2}
 
 
 def test_duplicate_changes_nothing(mixed, sample_db):

@@ -186,3 +186,30 @@ def test_dbt_knows_the_same_report_families_as_the_parser():
 
     project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
     assert project["vars"]["report_families"] == list(FAMILIES)
+
+
+def test_a_section_heading_under_the_header_is_not_a_second_header_row(tmp_path, reference):
+    """'I | Khu vực thị trấn' right under a one-row header is a heading of the data, not sub-labels."""
+    path = write_workbook(tmp_path / "h.xlsx", CANG_LONG_INFO, {"Giảm nghèo": poverty_sheet([
+        ["I", "Khu vực thị trấn"],
+        [1, "Thị trấn Càng Long", "29266", 4803, 12, 0],
+        ["II", "Khu vực nông thôn"],
+        [2, "Xã Đại Phúc", None, 2500, 30, 40],
+    ])})
+    (report,) = parse(path, reference)
+    assert report.status == "accepted", report.issues
+    assert [(r["row_number"], r["commune_code"]) for r in report.rows] == [(5, "29266"), (7, "29293")]
+
+
+def test_a_subtotal_row_does_not_end_the_table(tmp_path, reference):
+    path = write_workbook(tmp_path / "s.xlsx", CANG_LONG_INFO, {"Giảm nghèo": poverty_sheet([
+        [1, "Thị trấn Càng Long", "29266", 4803, 12, 0],
+        ["", "Cộng", "", 4803, 12, 0],
+        [2, "Xã Đại Phúc", None, 2500, 30, 40],
+        ["", "Tổng", "", 7000, 42, 40],  # only the last total row is checked: 7.303 households
+        [], ["", "Người lập biểu"],
+    ])})
+    (report,) = parse(path, reference)
+    assert [r["commune_code"] for r in report.rows] == ["29266", "29293"]
+    assert ("total_row_mismatch", 7, "Tổng số hộ") in rules(report)
+    assert [i.rule for i in report.issues].count("total_row_mismatch") == 1

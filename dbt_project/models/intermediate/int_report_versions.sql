@@ -1,9 +1,14 @@
--- Resolves the status of every received report:
---   rejected    the ingest found blocking errors (parse_status = 'rejected');
---   duplicate   the very same content (sha256, sheet) was already received, earlier, as a non-rejected report;
---   accepted    the report in force for its (family, district_code, period): the latest by
---               effective date (Ngày lập, else the day received), then received_at, then file_name;
---   superseded  an accepted report replaced by a later one for the same (family, district_code, period).
+-- Resolves the status of every received report. Corrections merge row by row (spec, version 2): the versions of
+-- one (family, district_code, period) are ordered by effective date (Ngày lập, else the day received), then
+-- received_at, then file_name; each row (a commune, or a savings category) is in force from the latest version
+-- that contains it, so a later report replaces the rows it contains and the rows it does not contain stay.
+--   rejected              the ingest found blocking errors (parse_status = 'rejected');
+--   duplicate             the very same content (sha256, sheet) was already received, earlier, as a non-rejected
+--                         report;
+--   accepted              every row of the report is in force (always so for the latest version);
+--   partially_superseded  some of its rows were replaced by later versions, the others are still in force;
+--   superseded            every row was replaced by later versions.
+-- rows_in_force counts the rows in force from each version; the macro rows_in_force selects the same rows.
 with submissions as (
 
     select * from {{ ref('stg_report_submissions') }}
@@ -53,11 +58,52 @@ candidates as (
 
 ),
 
-in_force as (
+report_items as (
 
-    select family, district_code, period, report_id as in_force_report_id, file_name as in_force_file_name
-    from candidates
-    where version_rank = 1
+    -- the key of every landed row: the commune, or the savings category (as the macro rows_in_force; a new
+    -- report family adds its rows here)
+    select report_id, file_name, commune_code as item from {{ ref('stg_poverty_rows') }}
+    union all
+    select report_id, file_name, commune_code as item from {{ ref('stg_infrastructure_rows') }}
+    union all
+    select report_id, file_name, category as item from {{ ref('stg_savings_rows') }}
+
+),
+
+candidate_items as (
+
+    select
+        c.file_name,
+        c.sheet,
+        c.version_rank,
+        first_value(c.report_id) over item_versions            as item_report_id,
+        first_value(c.file_name) over item_versions            as item_file_name,
+        first_value(c.version_rank) over item_versions         as item_version_rank
+    from candidates as c
+    inner join report_items as r
+        on  r.report_id = c.report_id
+        and r.file_name = c.file_name
+    window item_versions as (
+        partition by c.family, c.district_code, c.period, r.item
+        order by c.version_rank
+    )
+
+),
+
+version_rows as (
+
+    -- per version: its rows, the rows in force from it, and the latest version that replaced any of the others
+    select
+        file_name,
+        sheet,
+        count(*)                                                 as version_rows,
+        count_if(item_version_rank = version_rank)               as rows_in_force,
+        arg_min(item_report_id, item_version_rank)
+            filter (where item_version_rank < version_rank)      as replaced_by_report_id,
+        arg_min(item_file_name, item_version_rank)
+            filter (where item_version_rank < version_rank)      as replaced_by_file_name
+    from candidate_items
+    group by file_name, sheet
 
 ),
 
@@ -85,32 +131,27 @@ resolved as (
         case
             when s.parse_status = 'rejected' then 'rejected'
             when s.content_copy_number > 1 then 'duplicate'
-            when c.version_rank = 1 then 'accepted'
+            when c.version_rank = 1 or coalesce(vr.rows_in_force, 0) = coalesce(vr.version_rows, 0) then 'accepted'
+            when vr.rows_in_force > 0 then 'partially_superseded'
             else 'superseded'
         end as status,
+        cast(case when c.file_name is not null then coalesce(vr.rows_in_force, 0) else 0 end as bigint) as rows_in_force,
         -- versions are numbered in the order they took effect: 1 is the oldest
         case when c.file_name is not null then c.version_count - c.version_rank + 1 end as version_number,
         case when s.content_copy_number > 1 then s.first_copy_file_name end as duplicate_of_file_name,
-        case
-            when s.parse_status <> 'rejected' and s.content_copy_number = 1 and c.version_rank > 1
-                then f.in_force_report_id
-        end as superseded_by,
-        case
-            when s.parse_status <> 'rejected' and s.content_copy_number = 1 and c.version_rank > 1
-                then f.in_force_file_name
-        end as superseded_by_file_name
+        vr.replaced_by_report_id as superseded_by,
+        vr.replaced_by_file_name as superseded_by_file_name
     from content_order as s
     left join candidates as c
         on  c.file_name = s.file_name
         and c.sheet is not distinct from s.sheet
-    left join in_force as f
-        on  f.family is not distinct from s.family
-        and f.district_code is not distinct from s.district_code
-        and f.period is not distinct from s.period
+    left join version_rows as vr
+        on  vr.file_name = s.file_name
+        and vr.sheet is not distinct from s.sheet
 
 )
 
 select
     *,
-    status = 'accepted' as in_force
+    status in ('accepted', 'partially_superseded') as in_force
 from resolved

@@ -1,6 +1,6 @@
 -- One row per (family, period, district_code) for which at least one report was received.
 -- The first usable submission is the earliest received report that was not rejected and is not a duplicate
--- of earlier content (status 'accepted' or 'superseded'), ordered by received_at, file_name, sheet; its date
+-- of earlier content (status 'accepted', 'partially_superseded' or 'superseded'), ordered by received_at, file_name, sheet; its date
 -- (Ngày lập, else the day received) decides timeliness in mart_reporting_completeness.
 with versions as (
 
@@ -18,7 +18,7 @@ report_keys as (
         period,
         district_code,
         count(*)                                                    as submissions,
-        count_if(status in ('accepted', 'superseded'))              as usable_submissions,
+        count_if(status in ('accepted', 'partially_superseded', 'superseded')) as usable_submissions,
         count_if(status = 'rejected')                               as rejected_submissions,
         count_if(status = 'duplicate')                              as duplicate_submissions
     from versions
@@ -35,15 +35,17 @@ first_usable as (
             order by received_at, file_name, sheet
         ) as arrival_number
     from versions
-    where status in ('accepted', 'superseded')
+    where status in ('accepted', 'partially_superseded', 'superseded')
 
 ),
 
 in_force as (
 
+    -- the latest version (fully in force); earlier ones may still have rows in force (partially_superseded)
     select family, period, district_code, report_id, file_name
     from versions
     where in_force
+    qualify row_number() over (partition by family, period, district_code order by version_number desc) = 1
 
 )
 

@@ -11,7 +11,7 @@ with issues as (
 
 versions as (
 
-    select file_name, sheet, status from {{ ref('int_report_versions') }}
+    select file_name, sheet, status, version_number from {{ ref('int_report_versions') }}
 
 )
 
@@ -32,3 +32,6 @@ from issues as i
 left join versions as v
     on  v.file_name = i.file_name
     and v.sheet is not distinct from i.sheet
+-- a correction (a later version of the same unit, family and period) lists only the rows it fixes: the communes
+-- it leaves out stay in force from the earlier versions, so it gets no commune_missing warning (spec, version 2)
+where not (i.rule = 'commune_missing' and coalesce(v.version_number, 1) > 1)

@@ -1,6 +1,7 @@
 -- One row per report received (each sheet of each file in the inbox), with its resolved status:
--- accepted (in force), superseded (replaced by a later accepted report), duplicate (same content received
--- earlier) or rejected (blocking errors, listed in mart_report_issues).
+-- accepted (every row in force), partially_superseded (a later correction replaced some of its rows, the others
+-- are in force), superseded (every row replaced by later accepted reports), duplicate (same content received
+-- earlier) or rejected (blocking errors, listed in mart_report_issues). rows_in_force: its rows in force.
 with versions as (
 
     select * from {{ ref('int_report_versions') }}
@@ -11,6 +12,20 @@ outliers as (
 
     select report_id, file_name, count(*) as outlier_warnings
     from {{ ref('int_outlier_issues') }}
+    group by all
+
+),
+
+corrections_commune_missing as (
+
+    -- mart_report_issues drops the commune_missing warning of a correction (a version after the first)
+    select i.report_id, i.file_name, count(*) as dropped_warnings
+    from {{ ref('stg_report_issues') }} as i
+    inner join versions as v
+        on  v.file_name = i.file_name
+        and v.sheet is not distinct from i.sheet
+    where i.rule = 'commune_missing'
+      and v.version_number > 1
     group by all
 
 ),
@@ -31,11 +46,12 @@ select
     v.received_at,
     v.status,
     v.errors,
-    v.warnings + coalesce(o.outlier_warnings, 0)                   as warnings,
+    v.warnings + coalesce(o.outlier_warnings, 0) - coalesce(c.dropped_warnings, 0) as warnings,
     v.report_id,
     v.report_date,
     v.superseded_by,
     v.row_count,
+    v.rows_in_force,
     v.in_force,
     v.superseded_by_file_name,
     v.duplicate_of_file_name,
@@ -50,5 +66,8 @@ from versions as v
 left join outliers as o
     on  o.report_id = v.report_id
     and o.file_name = v.file_name
+left join corrections_commune_missing as c
+    on  c.report_id = v.report_id
+    and c.file_name = v.file_name
 left join units as u
     on u.unit_code = v.district_code
