@@ -9,7 +9,7 @@
   int_report_versions.rows_in_force counts the same rows per version.
 #}
 {% macro rows_in_force(family) -%}
-    {%- set item = 'category' if family == 'savings' else 'commune_code' -%}
+    {%- set item = row_key(family) -%}
     select report_rows.*
     from {{ ref('stg_' ~ family ~ '_rows') }} as report_rows
     inner join {{ ref('int_report_versions') }} as versions
@@ -21,4 +21,10 @@
         partition by versions.district_code, versions.period, report_rows.{{ item }}
         order by versions.version_number desc
     ) = 1
+{%- endmacro %}
+
+
+{# The column that identifies a row of a family's report: the savings category, else the commune. #}
+{% macro row_key(family) -%}
+    {{ 'category' if family == 'savings' else 'commune_code' }}
 {%- endmacro %}

@@ -60,13 +60,12 @@ candidates as (
 
 report_items as (
 
-    -- the key of every landed row: the commune, or the savings category (as the macro rows_in_force; a new
-    -- report family adds its rows here)
-    select report_id, file_name, commune_code as item from {{ ref('stg_poverty_rows') }}
-    union all
-    select report_id, file_name, commune_code as item from {{ ref('stg_infrastructure_rows') }}
-    union all
-    select report_id, file_name, category as item from {{ ref('stg_savings_rows') }}
+    -- the key of every landed row, of every report family (var report_families): the commune, or the savings
+    -- category (macro row_key, as rows_in_force)
+    {% for family in var('report_families') %}
+    select report_id, file_name, {{ row_key(family) }} as item from {{ ref('stg_' ~ family ~ '_rows') }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
