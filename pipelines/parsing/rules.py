@@ -39,7 +39,7 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "Trang '{sheet}' quá lớn ({detail}). Chỉ giữ các dòng số liệu của báo cáo, xoá các dòng và cột thừa.",
          "A sheet (or CSV file) has more rows, cells or XML bytes than the configured limits; it is not loaded."),
     Rule("no_report_sheet", ERROR,
-         "Không có trang báo cáo nào. Tên trang phải là 'Giảm nghèo', 'Hạ tầng' hoặc 'Tiết kiệm' "
+         "Không có trang báo cáo nào. Tên trang phải là một trong: {expected} "
          "(các trang đang có: {sheets}).",
          "The workbook has no sheet named after a report family."),
     Rule("hidden_sheet_ignored", WARNING,

@@ -147,8 +147,9 @@ def parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, 
         raise FileRefused("file_unreadable", detail=f"tệp .xlsx bị hỏng ({type(err).__name__}: {err})") from None
 
     if not family_sheets:
-        raise FileRefused("no_report_sheet", sheets=", ".join(f"'{s}'" + (" (đang ẩn)" if s in hidden else "")
-                                                            for s in members) or "không có")
+        raise FileRefused("no_report_sheet", expected=", ".join(f"'{f.sheet}'" for f in FAMILIES.values()),
+                          sheets=", ".join(f"'{s}'" + (" (đang ẩn)" if s in hidden else "")
+                                           for s in members) or "không có")
     try:
         reader = fastexcel.read_excel(path)
     except _LOAD_ERRORS as err:
