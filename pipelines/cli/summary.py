@@ -43,9 +43,26 @@ def summary_text(published: Path, elapsed: float | None = None) -> str:
     lines.append(f"  {'year':>4} {'households':>10} {'poor':>7} {'rate %':>6} {'near-poor':>9} {'rate %':>6}"
                  f" {'Δ poor':>7} {'Δ pp':>6}")
     for year, total, poor, rate, near, near_rate, change, change_pp in poverty:
-        lines.append(f"  {year:>4} {total:>10,} {poor:>7,} {rate:>6.2f} {near:>9,} {near_rate:>6.2f}"
-                     f" {_signed(change):>7} {_signed(change_pp, '.2f'):>6}")
+        # a year with no households has no rate (NULL): shown as '-', never a crash
+        lines.append(f"  {year:>4} {_num(total):>10} {_num(poor):>7} {_num(rate, '.2f'):>6} {_num(near):>9}"
+                     f" {_num(near_rate, '.2f'):>6} {_signed(change):>7} {_signed(change_pp, '.2f'):>6}")
+    lines.extend(_serving_lines(published))
     return "\n".join(lines)
+
+
+def _serving_lines(published: Path) -> list[str]:
+    """What the Parquet set and the PostgreSQL mirror serve, when it is not the published warehouse."""
+    from ..serving.status import out_of_step
+
+    problems = out_of_step(published)
+    if not problems:
+        return []
+    return ["", "Serving: OUT OF STEP with the published warehouse"] + [f"  ! {why}" for _, why in problems] + [
+        "  (`emulation refresh --force` exports again)"]
+
+
+def _num(value, fmt: str = ",") -> str:
+    return "-" if value is None else format(value, fmt)
 
 
 def _signed(value, fmt: str = ",") -> str:
