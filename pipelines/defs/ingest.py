@@ -94,7 +94,10 @@ def inbox_fingerprint(inbox: Path) -> dict[str, str]:
     """File name -> 'size:mtime_ns' for every report file in the inbox."""
     fingerprint = {}
     for path in inbox_files(inbox):
-        stat = path.stat()
+        try:
+            stat = path.lstat()  # links are never followed; a file gone meanwhile is simply not there
+        except FileNotFoundError:
+            continue
         fingerprint[relative_name(path, inbox)] = f"{stat.st_size}:{stat.st_mtime_ns}"
     return fingerprint
 

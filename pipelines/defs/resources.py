@@ -51,6 +51,13 @@ class RefreshLockResource(ConfigurableResource):
     _held: ExitStack | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
+        from ..cli.paths import output_file_problem  # a message, not a traceback, for an unusable path
+
+        published = self.warehouse.paths().published
+        problem = output_file_problem(published, create_folder=True)
+        if problem is not None:
+            raise RuntimeError(f"cannot use warehouse {published}: {problem.en} (set EMULATION_WAREHOUSE or the "
+                               "resource config warehouse.warehouse)")
         self._held = ExitStack()
         self._held.enter_context(self.warehouse.paths().refresh_lock(self.wait_seconds))
 

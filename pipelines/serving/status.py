@@ -105,7 +105,7 @@ def out_of_step(published: Path) -> list[tuple[str, str]]:
         entry = data.get("outputs", {}).get(output)
         if entry is not None and entry.get("status") == "off":
             continue
-        if entry.get("status") == "ok" and entry.get("warehouse") == version:
+        if entry is not None and entry.get("status") == "ok" and entry.get("warehouse") == version:
             continue
         label = LABELS[output]
         if entry is None:

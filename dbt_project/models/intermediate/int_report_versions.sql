@@ -1,6 +1,8 @@
 -- Resolves the status of every received report:
 --   rejected    the ingest found blocking errors (parse_status = 'rejected');
 --   duplicate   the very same content (sha256, sheet) was already received, earlier, as a non-rejected report;
+--               received at the same time (a copy that kept the modification time), the shorter file name is
+--               the original ('x.xlsx' before 'x (copy).xlsx', 'Copy of x.xlsx', 'x - Copy.xlsx'), then by name;
 --   accepted    the report in force for its (family, district_code, period): the latest by
 --               effective date (Ngày lập, else the day received), then received_at, then file_name;
 --   superseded  an accepted report replaced by a later one for the same (family, district_code, period).
@@ -18,14 +20,14 @@ content_order as (
             when parse_status = 'rejected' then null
             else row_number() over (
                 partition by parse_status = 'rejected', sha256, sheet
-                order by received_at, file_name
+                order by received_at, length(file_name), file_name
             )
         end as content_copy_number,
         case
             when parse_status = 'rejected' then null
             else first_value(file_name) over (
                 partition by parse_status = 'rejected', sha256, sheet
-                order by received_at, file_name
+                order by received_at, length(file_name), file_name
             )
         end as first_copy_file_name
     from submissions
