@@ -171,7 +171,7 @@ def _errors(result) -> list[str]:
             error = error.cause
         if error is None:
             continue
-        text = error.message.strip()
+        text = error.message.strip().removeprefix("dagster._core.definitions.events.Failure: ")
         if "RetryRequestedFromPolicy" in text or "Exceeded max_retries" in text:
             continue
         line = (f"{event.step_key}: " if event.step_key else "") + text
