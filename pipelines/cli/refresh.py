@@ -150,8 +150,9 @@ def _run_refresh(inbox: Path, published: Path, reference: Path, wait_seconds: fl
         print(f"dbt's output: {log_path}", file=sys.stderr)
         if _file_identity(published) != before:
             # published, then a serving output (Parquet, the PostgreSQL mirror) failed: not exit 1
-            print(f"The warehouse {published} was published, but a serving output failed after {elapsed:.1f}s "
-                  "(see 'Serving' below; `emulation refresh --force` exports again).", file=sys.stderr)
+            print(f"The warehouse {published} was published, but a step after publishing failed "
+                  f"({elapsed:.1f}s): the Parquet set or the mirror may be out of step (see 'Serving' below; "
+                  "`emulation refresh --force` exports again).", file=sys.stderr)
             print(summary_text(published, elapsed))
             return EXIT_SERVING_FAILED
         state = "untouched" if published.exists() else "not created"

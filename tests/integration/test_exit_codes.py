@@ -30,7 +30,7 @@ def test_parquet_failure_after_publishing_exits_4_and_says_so(tmp_path, monkeypa
     assert refresh(inbox, published) == EXIT_SERVING_FAILED
     captured = capsys.readouterr()
     assert published.is_file()
-    assert "was published, but a serving output failed" in captured.err
+    assert "was published, but a step after publishing failed" in captured.err
     assert "check warned: in_step_with_warehouse" in captured.err  # the asset check says it too
     assert "Serving: OUT OF STEP" in captured.out and "No space left on device" in captured.out
     assert "untouched" not in captured.err
