@@ -12,12 +12,16 @@ from .exits import EXIT_OK, EXIT_USAGE
 EPILOG = """\
 exit codes:
   0  done (refresh: published; rejected reports are listed and kept in mart_report_issues)
-  1  refresh: could not publish; the published warehouse is exactly as it was (docs: dbt docs failed)
+  1  refresh: could not publish; the published warehouse is exactly as it was (docs: dbt docs failed);
+     also when reports in force would be removed because their files left the inbox (--allow-removals)
   2  refresh: another refresh of the same warehouse is running (--wait SECONDS waits for it)
   3  bad arguments or paths, said in one line on stderr: a missing inbox or reference folder, a warehouse
      path that cannot be written (under a file, in a folder that cannot be made), no published warehouse
      (summary, docs), an --out that is a folder, in a missing folder (template) or cannot be written;
      template: an unknown family or district, a period of the wrong type, an --out that exists (--force)
+  4  refresh: the warehouse was published, but a serving output failed (the Parquet set or the PostgreSQL
+     mirror is still the previous refresh's; the summary and the asset check serving_in_step say which;
+     `emulation refresh --force` exports again)
 
 environment variables:
   EMULATION_INBOX                 the inbox folder (default seeds/reports)
@@ -59,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 "(default 0: exit 2 at once)")
     p_refresh.add_argument("--force", action="store_true",
                            help="rebuild even when nothing changed since the last refresh")
+    p_refresh.add_argument("--allow-removals", action="store_true",
+                           help="let reports in force be removed when their files are no longer in the inbox "
+                                "(without it such a refresh is refused with exit 1, naming the files)")
     p_summary = commands.add_parser("summary", help="what the published warehouse holds")
     p_summary.add_argument("--warehouse", type=Path)
     p_docs = commands.add_parser("docs", help="build the data dictionary (dbt docs, one static HTML file)")
@@ -74,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "refresh":
         from .refresh import refresh
 
-        return refresh(args.inbox, args.warehouse, args.reference, args.wait, args.force)
+        return refresh(args.inbox, args.warehouse, args.reference, args.wait, args.force,
+                       allow_removals=args.allow_removals)
     if args.command == "summary":
         from .summary import main_summary
 

@@ -9,7 +9,7 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 from ..settings import default_inbox, default_reference, default_warehouse, today_in_vietnam
-from .exits import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from .exits import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_SERVING_FAILED, EXIT_USAGE
 from .summary import summary_text
 
 
@@ -62,7 +62,7 @@ def _progress_logger():
 
 
 def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None = None,
-            wait_seconds: float = 0, force: bool = False) -> int:
+            wait_seconds: float = 0, force: bool = False, allow_removals: bool = False) -> int:
 
     inbox = (inbox or default_inbox()).resolve()
     published = (warehouse or default_warehouse()).resolve()
@@ -108,11 +108,20 @@ def refresh(inbox: Path | None, warehouse: Path | None, reference: Path | None =
         return EXIT_BUSY
     print(f"Refreshing {published}\n  inbox: {inbox}", file=sys.stderr)
     return _run_refresh(inbox, published, reference, max(0.0, wait_seconds - (time.monotonic() - started)),
-                        started, force)
+                        started, force, allow_removals)
+
+
+def _file_identity(path: Path) -> tuple | None:
+    """What changes when a publish renames a new file over `path` (None: no file)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def _run_refresh(inbox: Path, published: Path, reference: Path, wait_seconds: float, started: float,
-                 force: bool = False) -> int:
+                 force: bool = False, allow_removals: bool = False) -> int:
     from ..defs.project import prepare_manifest
 
     prepare_manifest()  # before the asset graph is loaded from it
@@ -125,7 +134,8 @@ def _run_refresh(inbox: Path, published: Path, reference: Path, wait_seconds: fl
     from ..definitions import ALL_ASSETS, ALL_CHECKS
 
     defs = Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS, jobs=[refresh_job],
-                       resources=resources(str(inbox), str(published), str(reference), wait_seconds),
+                       resources=resources(str(inbox), str(published), str(reference), wait_seconds,
+                                           allow_removals=allow_removals),
                        loggers={"progress": _progress_logger()})
     job = defs.resolve_job_def(refresh_job.name)
     tags = {TRIGGER_TAG: "cli"} | ({FORCE_TAG: "true"} if force else {})
@@ -134,6 +144,7 @@ def _run_refresh(inbox: Path, published: Path, reference: Path, wait_seconds: fl
     log_path.parent.mkdir(parents=True, exist_ok=True)
     # The warehouse's own Dagster instance (DAGSTER_HOME or warehouse/.dagster): the run, its materializations
     # and checks are what the UI shows, and what its next run compares with.
+    before = _file_identity(published)
     with warehouse_instance(published) as instance, open(log_path, "w") as log, redirect_stdout(log):
         result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
                                         run_config={"loggers": {"progress": {}}})
@@ -147,6 +158,13 @@ def _run_refresh(inbox: Path, published: Path, reference: Path, wait_seconds: fl
         for error in errors:
             print(f"error: {error}", file=sys.stderr)
         print(f"dbt's output: {log_path}", file=sys.stderr)
+        if _file_identity(published) != before:
+            # published, then a serving output (Parquet, the PostgreSQL mirror) failed: not exit 1
+            print(f"The warehouse {published} was published, but a step after publishing failed "
+                  f"({elapsed:.1f}s): the Parquet set or the mirror may be out of step (see 'Serving' below; "
+                  "`emulation refresh --force` exports again).", file=sys.stderr)
+            print(summary_text(published, elapsed))
+            return EXIT_SERVING_FAILED
         state = "untouched" if published.exists() else "not created"
         print(f"Refresh failed after {elapsed:.1f}s; the published warehouse {published} is {state}.",
               file=sys.stderr)
@@ -164,7 +182,7 @@ def _errors(result) -> list[str]:
             error = error.cause
         if error is None:
             continue
-        text = error.message.strip()
+        text = error.message.strip().removeprefix("dagster._core.definitions.events.Failure: ")
         if "RetryRequestedFromPolicy" in text or "Exceeded max_retries" in text:
             continue
         line = (f"{event.step_key}: " if event.step_key else "") + text

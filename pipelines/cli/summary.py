@@ -48,23 +48,32 @@ def summary_text(published: Path, elapsed: float | None = None) -> str:
     for (year, total, poor, rate, near, near_rate, change, change_pp,
          reported, expected, complete) in poverty:
         # an incomplete year (not every district expected reported) is marked `*`: its figures are the sum of
-        # the districts that reported, not the province, and it has no change (mart_poverty leaves it NULL)
+        # the districts that reported, not the province, and it has no change (mart_poverty leaves it NULL);
+        # a year with no households has no rate (NULL): shown as '-', never a crash
         units = f"{reported}/{'?' if expected is None else expected}" + ("" if complete else "*")
         incomplete = incomplete or not complete
-        lines.append(f"  {year:>4} {units:>6} {_count(total):>10} {_count(poor):>7} {_pct(rate):>6}"
-                     f" {_count(near):>9} {_pct(near_rate):>6} {_signed(change):>7} {_signed(change_pp, '.2f'):>6}")
+        lines.append(f"  {year:>4} {units:>6} {_num(total):>10} {_num(poor):>7} {_num(rate, '.2f'):>6}"
+                     f" {_num(near):>9} {_num(near_rate, '.2f'):>6} {_signed(change):>7} {_signed(change_pp, '.2f'):>6}")
     if incomplete:
         lines.append("  * incomplete: not every district expected has reported; the figures are the sum of the "
                      "districts that did (units = reported/expected), without change")
+    lines.extend(_serving_lines(published))
     return "\n".join(lines)
 
 
-def _count(value) -> str:
-    return "" if value is None else format(value, ",")
+def _serving_lines(published: Path) -> list[str]:
+    """What the Parquet set and the PostgreSQL mirror serve, when it is not the published warehouse."""
+    from ..serving.status import out_of_step
+
+    problems = out_of_step(published)
+    if not problems:
+        return []
+    return ["", "Serving: OUT OF STEP with the published warehouse"] + [f"  ! {why}" for _, why in problems] + [
+        "  (`emulation refresh --force` exports again)"]
 
 
-def _pct(value) -> str:
-    return "" if value is None else format(value, ".2f")
+def _num(value, fmt: str = ",") -> str:
+    return "-" if value is None else format(value, fmt)
 
 
 def _signed(value, fmt: str = ",") -> str:

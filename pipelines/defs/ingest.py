@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from dagster import (AssetExecutionContext, AssetKey, AssetSpec, DefaultSensorStatus, MaterializeResult, RetryPolicy,
-                     RunRequest, SensorEvaluationContext, SkipReason, multi_asset, sensor)
+from dagster import (AssetExecutionContext, AssetKey, AssetSpec, DefaultSensorStatus, Failure, MaterializeResult,
+                     RetryPolicy, RunRequest, SensorEvaluationContext, SkipReason, multi_asset, sensor)
 
 from ..parsing.inbox import inbox_files, parse_inbox, relative_name
 from ..storage.landing import DESCRIPTIONS, REPORT_TABLES, land_reference, land_reports
+from ..storage.removals import RemovalRefused, allowed_by_tag, check_removals
 from ..storage.state import fingerprint, published_state, reusable_files
 from ..storage.state import store as store_state
 from .resources import OWNER, RefreshLockResource, WarehouseResource
@@ -67,6 +68,15 @@ def district_reports(context: AssetExecutionContext, warehouse: WarehouseResourc
     paths = warehouse.paths()
     inbox = warehouse.inbox_dir()
     built_from = fingerprint(inbox, warehouse.reference_dir(), warehouse.today_date())  # before reading
+    try:  # never drop reports in force silently (storage/removals.py); not retried: it would refuse again
+        lost = check_removals(paths.published, inbox, built_from["inbox"],
+                              warehouse.allow_removals or allowed_by_tag(context.run.tags))
+    except RemovalRefused as refused:
+        raise Failure(str(refused), allow_retries=False) from None
+    if lost:
+        context.log.warning(f"removing {sum(f.reports for f in lost)} report(s) in force of {len(lost)} file(s) "
+                            "no longer in the inbox (removals allowed): "
+                            + ", ".join(f.file_name for f in lost[:10]) + (" …" if len(lost) > 10 else ""))
     reuse = reusable_files(published_state(paths.published), built_from)
     if reuse:
         # a report refused for a period not yet ended may be valid today: read it again
@@ -101,7 +111,10 @@ def inbox_fingerprint(inbox: Path) -> dict[str, str]:
     """File name -> 'size:mtime_ns' for every report file in the inbox."""
     fingerprint = {}
     for path in inbox_files(inbox):
-        stat = path.stat()
+        try:
+            stat = path.lstat()  # links are never followed; a file gone meanwhile is simply not there
+        except FileNotFoundError:
+            continue
         fingerprint[relative_name(path, inbox)] = f"{stat.st_size}:{stat.st_mtime_ns}"
     return fingerprint
 

@@ -5,13 +5,14 @@ and its daily schedule."""
 import datetime as dt
 
 import duckdb
-from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetSelection,
+from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetSelection,
                      DefaultScheduleStatus, MaterializeResult, MetadataValue, RetryPolicy, RunRequest,
                      ScheduleEvaluationContext, SkipReason, asset, asset_check, define_asset_job,
                      in_process_executor, schedule)
 
 from ..serving.parquet import default_parquet_dir, export_parquet
 from ..serving.postgres import publish_postgres
+from ..serving.status import LABELS, record_output, record_published
 from ..settings import POSTGRES_URL_ENV, postgres_url
 from ..storage.state import fingerprint, mirror_target, published_state, record_mirror
 from .dbt import emulation_dbt_assets
@@ -26,6 +27,7 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
                         refresh_lock: RefreshLockResource) -> MaterializeResult:
     paths = warehouse.paths()
     published = paths.publish()
+    record_published(published)  # Parquet and the mirror are out of step until exported (serving/status.py)
     con = duckdb.connect(str(published), read_only=True)
     try:
         counts = dict(con.execute(
@@ -48,37 +50,72 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     })
 
 
+IN_STEP = "in_step_with_warehouse"
+
+
+def _in_step_spec(asset_key: str) -> AssetCheckSpec:
+    return AssetCheckSpec(IN_STEP, asset=asset_key,
+                          description="Fails (as a warning) when this output could not be exported from the warehouse "
+                                      "just published, so it still serves an earlier refresh.")
+
+
+def _serving_failed(published, output: str, error: BaseException) -> AssetCheckResult:
+    """Record a failed export beside the warehouse and say so as a failed check (yielded before re-raising)."""
+    entry = record_output(published, output, error)
+    return AssetCheckResult(check_name=IN_STEP, passed=False, severity=AssetCheckSeverity.WARN,
+                            description=f"{LABELS[output]} is out of step with the published warehouse: "
+                                        f"{entry['error']}",
+                            metadata={"status": "failed", "error": entry["error"] or ""})
+
+
 @asset(key="published_parquet", deps=[published_warehouse], group_name="publish", owners=[OWNER],
-       kinds={"parquet"}, retry_policy=IO_RETRY,
+       kinds={"parquet"}, retry_policy=IO_RETRY, check_specs=[_in_step_spec("published_parquet")],
        description="Every mart as Parquet in warehouse/parquet/ (a symlink switched to a complete new set).")
-def published_parquet(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+def published_parquet(context: AssetExecutionContext, warehouse: WarehouseResource):
     published = warehouse.paths().published
     parquet_dir = default_parquet_dir(published)
-    counts = export_parquet(published, parquet_dir)
+    try:
+        counts = export_parquet(published, parquet_dir)
+    except Exception as err:
+        yield _serving_failed(published, "parquet", err)
+        raise
+    record_output(published, "parquet")
     context.log.info(f"exported {len(counts)} marts to {parquet_dir}")
-    return MaterializeResult(metadata={"path": MetadataValue.path(str(parquet_dir)),
-                                       "version": parquet_dir.resolve().name,
-                                       "mart_rows": MetadataValue.json(counts)})
+    yield MaterializeResult(metadata={"path": MetadataValue.path(str(parquet_dir)),
+                                      "version": parquet_dir.resolve().name,
+                                      "mart_rows": MetadataValue.json(counts)},
+                            check_results=[AssetCheckResult(check_name=IN_STEP, passed=True,
+                                                            description="exported from the published warehouse")])
 
 
 @asset(key="postgres_marts", deps=[published_warehouse], group_name="publish", owners=[OWNER],
        kinds={"postgres"}, retry_policy=RetryPolicy(max_retries=2, delay=60),
+       check_specs=[_in_step_spec("postgres_marts")],
        description="The marts in PostgreSQL schema marts, replaced in one transaction "
                    "(only when EMULATION_POSTGRES_URL is set).")
-def postgres_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+def postgres_marts(context: AssetExecutionContext, warehouse: WarehouseResource):
     url = postgres_url()
     published = warehouse.paths().published
     if not url:
         record_mirror(published, None)
+        record_output(published, "postgres", enabled=False)
         context.log.info(f"{POSTGRES_URL_ENV} is not set: no PostgreSQL mirror")
-        return MaterializeResult(metadata={"published": False})
-    counts = publish_postgres(published, url)
+        yield MaterializeResult(metadata={"published": False}, check_results=[AssetCheckResult(
+            check_name=IN_STEP, passed=True, description=f"no mirror ({POSTGRES_URL_ENV} is not set)")])
+        return
+    try:
+        counts = publish_postgres(published, url)
+    except Exception as err:
+        yield _serving_failed(published, "postgres", err)
+        raise
     # only now is the mirror part of the published state (storage/state.py): a failed publish is retried by
     # the next refresh, even with nothing else changed
     record_mirror(published, mirror_target(url))
+    record_output(published, "postgres")
     context.log.info(f"published {len(counts)} marts to PostgreSQL schema marts")
-    return MaterializeResult(metadata={"published": True, "schema": "marts",
-                                       "mart_rows": MetadataValue.json(counts)})
+    yield MaterializeResult(metadata={"published": True, "schema": "marts", "mart_rows": MetadataValue.json(counts)},
+                            check_results=[AssetCheckResult(check_name=IN_STEP, passed=True,
+                                                            description="mirrored from the published warehouse")])
 
 
 def overdue_reports(con: duckdb.DuckDBPyConnection, today: dt.date) -> list[tuple[str, str, str, str]]:

@@ -23,6 +23,8 @@ class WarehouseResource(ConfigurableResource):
     warehouse: str = ""
     reference: str = ""
     today: str = ""  # ISO date that counts as today for overdue checks; empty = today in Viet Nam
+    # let a refresh drop reports in force whose files left the inbox (storage/removals.py); else it refuses
+    allow_removals: bool = False
 
     def today_date(self) -> dt.date:
         return dt.date.fromisoformat(self.today) if self.today else today_in_vietnam()
@@ -49,6 +51,13 @@ class RefreshLockResource(ConfigurableResource):
     _held: ExitStack | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
+        from ..cli.paths import output_file_problem  # a message, not a traceback, for an unusable path
+
+        published = self.warehouse.paths().published
+        problem = output_file_problem(published, create_folder=True)
+        if problem is not None:
+            raise RuntimeError(f"cannot use warehouse {published}: {problem.en} (set EMULATION_WAREHOUSE or the "
+                               "resource config warehouse.warehouse)")
         self._held = ExitStack()
         self._held.enter_context(self.warehouse.paths().refresh_lock(self.wait_seconds))
 
@@ -58,10 +67,12 @@ class RefreshLockResource(ConfigurableResource):
             self._held = None
 
 
-def resources(inbox: str = "", warehouse: str = "", reference: str = "", wait_seconds: float = 900) -> dict:
+def resources(inbox: str = "", warehouse: str = "", reference: str = "", wait_seconds: float = 900,
+              allow_removals: bool = False) -> dict:
     """Resources of a refresh. Runs from the UI, the schedule or the sensor wait up to 15 minutes for a
     refresh of the same warehouse that is already running."""
-    location = WarehouseResource(inbox=inbox, warehouse=warehouse, reference=reference)
+    location = WarehouseResource(inbox=inbox, warehouse=warehouse, reference=reference,
+                                 allow_removals=allow_removals)
     return {
         "warehouse": location,
         "refresh_lock": RefreshLockResource(warehouse=location, wait_seconds=wait_seconds),

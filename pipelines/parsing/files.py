@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import stat
 from pathlib import Path
 
 from ..settings import VIETNAM
@@ -30,6 +31,42 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def entry_sha256(path: Path, limits: Limits | None = None) -> str | None:
+    """What identifies the content of an inbox entry, without ever blocking or reading more than needed; None
+    when it vanished. A regular file: its sha256, or for a file above the size limit (refused anyway) a hash of
+    its size and first megabyte, so a 3 GB file is not read at every refresh. A link: its target, never
+    followed. A FIFO, socket or device: never opened. A file that cannot be read: its size and time."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            return hashlib.sha256(f"symlink:{path.readlink()}".encode()).hexdigest()
+        except FileNotFoundError:
+            return None
+    if not stat.S_ISREG(info.st_mode):
+        return hashlib.sha256(f"special:{stat.S_IFMT(info.st_mode)}:{info.st_rdev}".encode()).hexdigest()
+    try:
+        if info.st_size > (limits or Limits()).max_file_bytes:
+            return _sha256_head(path)
+        return file_sha256(path)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return hashlib.sha256(f"unreadable:{info.st_size}:{info.st_mtime_ns}".encode()).hexdigest()
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "một ống dẫn (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "một socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "một thiết bị"
+    return "không phải tệp thông thường"
 
 
 def received_time(path: Path) -> dt.datetime:
@@ -71,13 +108,23 @@ def _parse_file(path: Path, file_name: str, reference: Reference, *, today: dt.d
 
     if path.is_symlink():
         # a link may point anywhere (outside the inbox): it is never followed
-        stat = path.lstat()
-        received = dt.datetime.fromtimestamp(stat.st_mtime, VIETNAM).replace(tzinfo=None, microsecond=0)
+        link = path.lstat()
+        received = dt.datetime.fromtimestamp(link.st_mtime, VIETNAM).replace(tzinfo=None, microsecond=0)
         target = hashlib.sha256(f"symlink:{path.readlink()}".encode()).hexdigest()
         return file_level("file_unreadable", sha256 or target, received,
                           detail="đây là liên kết (symlink) tới tệp khác, không phải tệp báo cáo; gửi chính tệp đó")
-    received = received_time(path)
-    size = path.stat().st_size
+    try:
+        info = path.stat()
+    except FileNotFoundError:  # gone since the inbox was listed (moved or deleted while the refresh ran)
+        return file_level("file_unreadable", sha256 or hashlib.sha256(f"vanished:{file_name}".encode()).hexdigest(),
+                          dt.datetime.now(VIETNAM).replace(tzinfo=None, microsecond=0),
+                          detail="tệp đã bị xoá hoặc chuyển đi trong khi đang đọc hộp thư; gửi lại tệp")
+    received = dt.datetime.fromtimestamp(info.st_mtime, VIETNAM).replace(tzinfo=None, microsecond=0)
+    if not stat.S_ISREG(info.st_mode):
+        # a FIFO would block a reader forever, a device could be endless: never opened
+        return file_level("file_unreadable", sha256 or hashlib.sha256(f"special:{file_name}".encode()).hexdigest(),
+                          received, detail=f"đây là {_special_kind(info.st_mode)}, không phải tệp báo cáo")
+    size = info.st_size
     if size > ctx.limits.max_file_bytes:
         return file_level("file_too_large", sha256 or _sha256_head(path), received,
                           size_mb=mb_vi(size), limit_mb=mb_vi(ctx.limits.max_file_bytes))

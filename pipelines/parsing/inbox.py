@@ -15,17 +15,25 @@ PARALLEL_FROM_FILES = 200  # below this, a process pool costs more than it saves
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Report files in the inbox (any depth), skipping hidden files and Office lock files ('~$x.xlsx')."""
+    """Entries of the inbox (any depth) a refresh reports on, in path order: regular files, and also symbolic
+    links, FIFOs, sockets and devices, which are never followed or opened but refused with a message
+    (`parse_file`). Skipped: folders, hidden files and folders, Office lock files ('~$x.xlsx'), and entries that
+    vanish while the inbox is listed."""
     if not inbox.is_dir():
         raise FileNotFoundError(f"inbox {inbox} is not a directory")
     files = []
-    for path in sorted(inbox.rglob("*")):
-        relative = path.relative_to(inbox)
-        if any(part.startswith(".") for part in relative.parts) or path.name.startswith("~$"):
-            continue
-        if path.is_file() and not path.is_symlink():
-            files.append(path)
-    return files
+    # os.walk never follows links to folders and ignores folders that vanish or cannot be listed
+    for folder, dirs, names in os.walk(inbox):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in list(dirs):
+            if os.path.islink(os.path.join(folder, name)):  # a link to a folder: listed (and refused), not entered
+                dirs.remove(name)
+                names.append(name)
+        for name in names:
+            if name.startswith((".", "~$")):
+                continue
+            files.append(Path(folder) / name)
+    return sorted(files)
 
 
 def relative_name(path: Path, inbox: Path) -> str:

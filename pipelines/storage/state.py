@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..parsing.files import file_sha256
+from ..parsing.files import entry_sha256, file_sha256
 from ..parsing.inbox import inbox_files, relative_name
 from ..serving.postgres import DEFAULT_READER_ROLE
 from ..settings import PROJECT_ROOT, READER_ROLE_ENV, dbt_project_files, postgres_url
@@ -38,7 +38,8 @@ def _code_files() -> list[Path]:
 def fingerprint(inbox: Path, reference_dir: Path, today: dt.date) -> dict:
     """Everything a refresh's result depends on, as a JSON-able dict."""
     return {
-        "inbox": {relative_name(p, inbox): file_sha256(p) for p in inbox_files(inbox)},
+        # entries that vanish while being hashed are simply not there; links and special files are never opened
+        "inbox": {relative_name(p, inbox): sha for p in inbox_files(inbox) if (sha := entry_sha256(p)) is not None},
         "reference": {p.name: file_sha256(p) for p in sorted(reference_dir.glob("*.csv"))},
         "code": hashlib.sha256(b"".join(file_sha256(p).encode() for p in _code_files())).hexdigest(),
         "today": today.isoformat(),

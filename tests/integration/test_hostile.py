@@ -237,9 +237,14 @@ def test_symlink_out_of_the_inbox_is_not_followed(tmp_path, reference):
     os.symlink(secret, inbox / "link.xlsx")
     os.symlink(outside, inbox / "linked_folder")
     os.symlink("/etc/passwd", inbox / "passwd.csv")
-    # the inbox scan skips links (to files and to folders) ...
-    assert [p.name for p in inbox_files(inbox)] == ["real.xlsx"]
-    assert [r.file_name for r in parse_inbox(inbox, REFERENCE)] == ["real.xlsx"]
+    # the inbox scan lists links (to files and to folders) without entering them ...
+    assert [p.name for p in inbox_files(inbox)] == ["link.xlsx", "linked_folder", "passwd.csv", "real.xlsx"]
+    reports = {r.file_name: r for r in parse_inbox(inbox, REFERENCE)}
+    assert sorted(reports) == ["link.xlsx", "linked_folder", "passwd.csv", "real.xlsx"]  # not linked_folder/…
+    # ... and refuses each of them with a message, never reading what they point to
+    for name in ("link.xlsx", "linked_folder", "passwd.csv"):
+        assert rules([reports[name]]) == ["file_unreadable"] and "symlink" in reports[name].issues[0].message
+    assert reports["real.xlsx"].status == "accepted"
     # ... and parse_file refuses one without opening what it points to
     for link in ("link.xlsx", "passwd.csv"):
         (report,) = parse(inbox / link, reference)

@@ -45,10 +45,13 @@ def test_valid_and_hostile_files_are_not_rejected(mixed_inbox):
     _, con = mixed_inbox
     rejected = {f for (f,) in query(con, """SELECT file_name FROM marts.mart_report_submissions
                                             WHERE status = 'rejected' AND file_name NOT LIKE 'invalid/%'""")}
-    assert rejected == {"hostile/billion_laughs.xlsx", "849_tra-cu_2023_sua.xlsx"}  # and the sample's own
+    # and the sample's own; a symlink (out of the inbox) is listed and refused, never followed
+    assert rejected == {"hostile/billion_laughs.xlsx", "849_tra-cu_2023_sua.xlsx", "hostile/link-outside.xlsx"}
     names = {f for (f,) in query(con, "SELECT DISTINCT file_name FROM marts.mart_report_submissions")}
     assert "hostile/'; DROP TABLE x; --.xlsx" in names  # landed verbatim, nothing spliced into SQL
-    assert "hostile/link-outside.xlsx" not in names  # a symlink out of the inbox is never followed
+    ((rule, message),) = query(con, "SELECT rule, message FROM marts.mart_report_issues WHERE file_name = ?",
+                               ["hostile/link-outside.xlsx"])
+    assert rule == "file_unreadable" and "symlink" in message
 
 
 def test_landed_rows_are_exactly_what_the_parser_accepted(mixed_inbox):

@@ -4,7 +4,8 @@
 -- that contains it, so a later report replaces the rows it contains and the rows it does not contain stay.
 --   rejected              the ingest found blocking errors (parse_status = 'rejected');
 --   duplicate             the very same content (sha256, sheet) was already received, earlier, as a non-rejected
---                         report;
+--                         report; received at the same time (a copy that kept the modification time), the shorter
+--                         file name is the original ('x.xlsx' before 'x (copy).xlsx'), then by name;
 --   accepted              every row of the report is in force (always so for the latest version);
 --   partially_superseded  some of its rows were replaced by later versions, the others are still in force;
 --   superseded            every row was replaced by later versions.
@@ -23,14 +24,14 @@ content_order as (
             when parse_status = 'rejected' then null
             else row_number() over (
                 partition by parse_status = 'rejected', sha256, sheet
-                order by received_at, file_name
+                order by received_at, length(file_name), file_name
             )
         end as content_copy_number,
         case
             when parse_status = 'rejected' then null
             else first_value(file_name) over (
                 partition by parse_status = 'rejected', sha256, sheet
-                order by received_at, file_name
+                order by received_at, length(file_name), file_name
             )
         end as first_copy_file_name
     from submissions
