@@ -74,3 +74,105 @@ def test_a_valid_plan_parses_into_its_tables(tmp_path, reference):
                                                   "flag_code": "households_jump",
                                                   "note": "đã xác minh, sáp nhập ấp"}]
     assert plan.row_count == 9 + 3 + 27 + len(PARAMETERS) + 1
+
+
+def _replace(rows: list[list], index: int, row: list) -> list[list]:
+    return rows[:index] + [row] + rows[index + 1:]
+
+
+TWO_CLUSTERS = CLUSTERS + [[99, "Cụm 2", "Thành phố Trà Vinh", None]]
+# (rule, the plan's sheets changed, the Excel row and column of the issue, a fragment of its message)
+RULE_CASES = [
+    ("plan_sheet_missing", dict(drop=("Chỉ tiêu",)), None, None, "thiếu trang 'Chỉ tiêu'"),
+    ("plan_province_missing", dict(info={"Kỳ báo cáo": "Năm 2024"}), None, None, "chưa ghi 'Đơn vị'"),
+    ("plan_province_unknown", dict(info={**INFO, "Đơn vị": "Tỉnh Atlantis"}), None, None, "Tỉnh Trà Vinh (mã 84)"),
+    ("plan_period_not_year", dict(info={**INFO, "Kỳ báo cáo": "Quý I/2024"}), None, None, "Năm 2024"),
+    ("plan_year_not_supported", dict(info={**INFO, "Kỳ báo cáo": "Năm 2025"}), None, None, "01/07/2025"),
+    ("plan_column_missing", dict(criteria=[["Mã tiêu chí", "Tiêu chí", "Điểm tối đa"], ["TC1", "x", 1]]), None,
+     None, "'Chỉ số'"),
+    ("plan_no_rows", dict(criteria=CRITERIA[:1]), None, None, "Trang 'Tiêu chí' không có dòng"),
+    ("plan_value_missing", dict(clusters=_replace(CLUSTERS, 3, [1, None, "Thành phố Trà Vinh", "842"])), 4,
+     "Cụm thi đua", "Trang 'Cụm thi đua', ô B4 ('Cụm thi đua') để trống"),
+    ("plan_unit_unknown", dict(clusters=CLUSTERS + [[99, "Cụm 2", "Huyện Atlantis", None]]), 13, "Đơn vị",
+     "'Huyện Atlantis'"),
+    ("plan_unit_unknown", dict(clusters=CLUSTERS + [[99, "Cụm 2", None, "886"]]), 13, "Mã đơn vị",
+     "mã 886 là Huyện An Phú, tỉnh An Giang"),
+    ("plan_unit_ambiguous", dict(clusters=CLUSTERS + [[99, "Cụm 2", "Duyên Hải", None]]), 13, "Đơn vị",
+     "Huyện Duyên Hải (mã 850); Thị xã Duyên Hải (mã 851)"),
+    ("plan_unit_in_two_clusters", dict(clusters=TWO_CLUSTERS), 13, "Cụm thi đua", "'Cụm 1' (dòng 4) và 'Cụm 2'"),
+    ("plan_unit_without_cluster", dict(clusters=CLUSTERS[:-1]), None, None, "Huyện Duyên Hải (mã 850)"),
+    ("plan_unit_not_in_cluster", dict(clusters=CLUSTERS[:-1]), 10, "Mã đơn vị", "Huyện Duyên Hải"),
+    ("plan_unit_duplicate", dict(targets=TARGETS + [[None, "844", 1, 1, 1]]), 11, "Mã đơn vị", "dòng 4"),
+    ("plan_criterion_duplicate", dict(criteria=CRITERIA + [[4, "tc1", "Lặp", "ocop_products_new", 5]]), 5,
+     "Mã tiêu chí", "'tc1' đã có ở dòng 2"),
+    ("plan_indicator_unknown", dict(criteria=_replace(CRITERIA, 1, [1, "TC1", "Giảm nghèo", "ho_ngheo", 40])), 2,
+     "Chỉ số", "poverty_rate_reduction_pp, em_poverty_rate_reduction_pp"),
+    ("plan_max_points_not_positive", dict(criteria=_replace(CRITERIA, 2, [2, "TC2", "NTM", "ntm_communes_new", 0])),
+     3, "Điểm tối đa", "ghi 0"),
+    ("plan_max_bonus_negative",
+     dict(criteria=_replace(CRITERIA, 2, [2, "TC2", "NTM", "ntm_communes_new", 10, "-1"])), 3, "Điểm thưởng tối đa",
+     "ghi -1"),
+    ("plan_value_not_number",
+     dict(criteria=_replace(CRITERIA, 2, [2, "TC2", "NTM", "ntm_communes_new", "mười"])), 3, "Điểm tối đa",
+     "ô E3 ('Điểm tối đa') ghi 'mười'"),
+    ("plan_criterion_column_unknown", dict(targets=[TARGETS[0] + ["TC9"]] + TARGETS[1:]), 1, "TC9",
+     "cột 'TC9' không phải mã tiêu chí"),
+    ("plan_criterion_without_column", dict(targets=[row[:4] for row in TARGETS]), None, None, "Tiêu chí 'TC3'"),
+    ("plan_target_not_number", dict(targets=_replace(TARGETS, 2, ["Thị xã Duyên Hải", "851", "một rưỡi", 1, 100])),
+     3, "TC1", "ô C3 ('TC1') ghi 'một rưỡi'"),
+    ("plan_parameter_unknown", dict(parameters=[["Tham số", "Giá trị"], ["Điểm cộng", 3]]), 2, "Tham số",
+     "'Điểm cộng'"),
+    ("plan_parameter_invalid", dict(parameters=[["Tham số", "Giá trị"], ["Số Cờ thi đua mỗi cụm", "1,5"]]), 2,
+     "Số Cờ thi đua mỗi cụm", "số nguyên"),
+    ("plan_parameter_invalid", dict(parameters=[["Tham số", "Giá trị"], ["Tốt từ", 95]]), None, None,
+     "Xuất sắc phải ≥ Tốt ≥ Hoàn thành"),
+    ("plan_flag_unknown", dict(verified=[["Mã đơn vị", "Mã dấu hiệu"], ["844", "gian_lan"]]), 2, "Mã dấu hiệu",
+     "households_jump"),
+]
+
+
+@pytest.mark.parametrize("rule,change,row,column,fragment", RULE_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(RULE_CASES)])
+def test_each_plan_rule(tmp_path, reference, rule, change, row, column, fragment):
+    plan = parse(plan_file(tmp_path, **change), reference)
+    found = [i for i in plan.issues if i.rule == rule]
+    assert found, plan.issues
+    assert (found[0].row_number, found[0].column_name) == (row, column)
+    assert fragment in found[0].message, found[0].message
+    assert plan.family == PLAN_FAMILY
+    if RULES[rule].severity == "error":
+        assert plan.status == "rejected"
+    else:
+        assert plan.status == "accepted", plan.issues
+
+
+def test_vietnamese_tolerances(tmp_path, reference):
+    """Labels without diacritics or in other case, title rows, numbers written the Vietnamese way, a province
+    by code, units by name without type, parameters by label with a note."""
+    info = {"Don vi": "84", "ky bao cao": "2024", "Ngay lap": "20/01/2024"}
+    clusters = [["KE HOACH"], ["cum", "DON VI"], ["cụm 1", "Trà Vinh"], ["Cụm 1", "Thị xã Duyên Hải"]] + [
+        ["Cum 2", name] for name in ("Càng Long", "Cầu Kè", "Tiểu Cần", "Châu Thành", "Cầu Ngang", "Trà Cú",
+                                     "Huyện Duyên Hải")]
+    criteria = [["ma tieu chi", "noi dung", "chi so", "thang diem", "diem thuong toi da"],
+                ["TC1", "Giảm nghèo", "Poverty_Rate_Reduction_PP", "12,5", "1.000"]]
+    targets = [["don vi", "tc1"], ["Càng Long", "1,25"], ["Trà Vinh", "-"], ["Cầu Kè", "4.803"]]
+    parameters = [["THAM SO", "GIA TRI"], ["Diem tru moi bao cao tre han [1]", "0,5"], ["xuất sắc từ", 85]]
+    plan = parse(plan_file(tmp_path, info=info, clusters=clusters, criteria=criteria, targets=targets,
+                           parameters=parameters), reference)
+    assert plan.issues == [] and plan.period.code == "2024" and plan.district.code == "84"
+    assert {r["cluster"] for r in plan.tables["plan_clusters"]} == {"cụm 1", "Cum 2"}
+    (criterion,) = plan.tables["plan_criteria"]
+    assert (criterion["indicator"], criterion["max_points"], criterion["max_bonus"]) == (
+        "poverty_rate_reduction_pp", 12.5, 1000)
+    targets = {r["unit_code"]: r["target"] for r in plan.tables["plan_targets"]}
+    assert (targets["844"], targets["842"], targets["845"], targets["846"]) == (1.25, 0, 4803, None)
+    params = {r["key"]: r["value"] for r in plan.tables["plan_parameters"]}
+    assert params["late_report_penalty"] == 0.5 and params["excellent_from_pct"] == 85
+    assert params["missing_report_penalty"] == 5
+
+
+def test_a_report_workbook_is_not_a_plan(reference):
+    from helpers import SAMPLE_INBOX
+    from pipelines.parsing.plan import is_plan_workbook
+
+    assert not is_plan_workbook(SAMPLE_INBOX / "844_cang-long_2022.xlsx")
