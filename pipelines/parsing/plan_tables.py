@@ -232,10 +232,13 @@ def _targets(state: _Plan, sheet: PlanSheet) -> None:
 def _parameters(state: _Plan, sheet: PlanSheet | None) -> None:
     given: dict[str, tuple[float, int]] = {}  # key -> (value, Excel row)
     if sheet is not None:
-        for r in sheet.data_rows(0):
+        rows = sheet.data_rows(0)
+        # below the header row ('Tham số | Giá trị') when there is one: title rows above it are no parameters
+        header = next((i for i, r in enumerate(rows[:30]) if _first_key(sheet, r) in PARAMETER_HEADER), -1)
+        for r in rows[header + 1:]:
             cells = [(c, sheet.text(c, r)) for c in range(len(sheet.grid.columns)) if sheet.text(c, r)]
             c, label = cells[0]
-            key = re.sub(r"\s*[\[(][^\])]*[\])]$", "", label_key(label)).strip()
+            key = _first_key(sheet, r)
             if key in PARAMETER_HEADER:
                 continue
             parameter = PARAMETER_OF.get(key)
@@ -271,6 +274,12 @@ def _parameters(state: _Plan, sheet: PlanSheet | None) -> None:
         state.plan.tables["plan_parameters"].append({
             "sheet": sheet.name if sheet is not None and row else None, "row_number": row, "key": p.key,
             "label": p.label, "value": float(value), "is_default": row is None})
+
+
+def _first_key(sheet: PlanSheet, r: int) -> str:
+    """The first non-empty cell of a row as a parameter key: folded, without a note in brackets ('[1]')."""
+    label = next(t for c in range(len(sheet.grid.columns)) if (t := sheet.text(c, r)))
+    return re.sub(r"\s*[\[(][^\])]*[\])]$", "", label_key(label)).strip()
 
 
 def _verified(state: _Plan, sheet: PlanSheet) -> None:

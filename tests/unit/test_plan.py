@@ -176,3 +176,61 @@ def test_a_report_workbook_is_not_a_plan(reference):
     from pipelines.parsing.plan import is_plan_workbook
 
     assert not is_plan_workbook(SAMPLE_INBOX / "844_cang-long_2022.xlsx")
+
+
+def test_the_blank_template_parses_with_missing_data_only(tmp_path, reference):
+    from pipelines.cli import main
+
+    out = tmp_path / "ke_hoach.xlsx"
+    assert main(["template", "--family", "emulation_plan", "--period", "2024", "--out", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:6] == ["Thông tin", "Cụm thi đua", "Tiêu chí", "Chỉ tiêu", "Tham số", "Đã xác minh"]
+    (dropdown,) = [v for v in wb["Tiêu chí"].data_validations.dataValidation if v.type == "list"]
+    assert "D4" in str(dropdown.sqref) and "Danh mục" in dropdown.formula1
+    catalogue = [wb["Danh mục"].cell(row, 1).value for row in range(2, 17)]
+    assert catalogue[0] == "poverty_rate_reduction_pp" and catalogue[-1] == "reporting_on_time_pct"
+    assert [wb["Tham số"].cell(row, 2).value for row in range(4, 11)] == [int(p.default) for p in PARAMETERS]
+    plan = parse(out, reference)
+    assert plan.status == "rejected" and (plan.district.code, plan.period.code) == ("84", "2024")
+    assert {i.rule for i in plan.issues} == {"plan_value_missing", "plan_no_rows"}
+    assert sum(i.rule == "plan_value_missing" for i in plan.issues) == 9  # one per unit without its cluster
+
+
+def test_the_filled_template_round_trips(tmp_path, reference):
+    from pipelines.parsing.plan_template import resolve_plan, write_plan_template
+
+    province, year = resolve_plan(None, "Năm 2024", reference)
+    out = write_plan_template(province, year, tmp_path / "ke_hoach.xlsx", reference)
+    wb = openpyxl.load_workbook(out)
+    clusters = wb["Cụm thi đua"]
+    for row in range(4, 13):
+        clusters.cell(row, 2).value = "Cụm 1" if clusters.cell(row, 4).value in ("842", "851") else "Cụm 2"
+    criteria = wb["Tiêu chí"]
+    criteria.append([1, "TC1", "Giảm tỷ lệ hộ nghèo", "poverty_rate_reduction_pp", 40, 4])
+    criteria.append([2, "TC2", "Báo cáo đúng hạn", "reporting_on_time_pct", 10])
+    targets = wb["Chỉ tiêu"]
+    targets["D3"], targets["E3"] = "TC1", "TC2"
+    for row in range(4, 13):
+        targets.cell(row, 4).value, targets.cell(row, 5).value = 1.5, 100
+    wb["Tham số"]["B4"] = 2
+    wb["Đã xác minh"].append(["Huyện Cầu Kè", None, "stock_decreased", "đã kiểm tra"])
+    wb.save(out)
+    plan = parse(out, reference)
+    assert plan.issues == [] and plan.status == "accepted"
+    assert len(plan.tables["plan_clusters"]) == 9 and len(plan.tables["plan_targets"]) == 18
+    assert {r["target"] for r in plan.tables["plan_targets"]} == {1.5, 100}
+    params = {r["key"]: (r["value"], r["is_default"]) for r in plan.tables["plan_parameters"]}
+    assert params["late_report_penalty"] == (2, False) and params["missing_report_penalty"] == (5, False)
+    assert [(r["unit_code"], r["flag_code"]) for r in plan.tables["plan_cleared_flags"]] == [("845", "stock_decreased")]
+
+
+def test_template_arguments(tmp_path, capsys):
+    from pipelines.cli import main
+
+    assert main(["template", "--family", "emulation_plan", "--period", "Quý I/2024",
+                 "--out", str(tmp_path / "a.xlsx")]) == 3
+    assert main(["template", "--family", "emulation_plan", "--period", "2025", "--out", str(tmp_path / "b.xlsx")]) == 3
+    assert main(["template", "--family", "emulation_plan", "--period", "2024", "--province", "Atlantis",
+                 "--out", str(tmp_path / "c.xlsx")]) == 3
+    assert main(["template", "--family", "poverty", "--period", "2023", "--out", str(tmp_path / "d.xlsx")]) == 3
+    assert "--district" in capsys.readouterr().err
