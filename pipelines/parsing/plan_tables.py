@@ -221,6 +221,10 @@ def _targets(state: _Plan, sheet: PlanSheet) -> None:
             values[code] = value
         targets[unit.code] = (sheet.excel_row(r), values)
     names = {u.code: u.full_name for u in state.units}
+    without = [code for code in state.clusters if code not in targets]
+    if without and state.criteria:
+        state.flag("plan_unit_without_targets", count=len(without),
+                   units=", ".join(f"{names.get(code, code)} (mã {code})" for code in without))
     for unit_code in state.clusters:
         row, values = targets.get(unit_code, (None, {}))
         for code in state.criteria.values():

@@ -103,6 +103,10 @@ PLAN_RULES = [
          "Tiêu chí '{value}' không có cột ở trang 'Chỉ tiêu': tiêu chí này không áp dụng cho đơn vị nào. Thêm "
          "cột có tiêu đề '{value}' nếu cần giao chỉ tiêu.",
          "A criterion has no column in Chỉ tiêu (it applies to no unit)."),
+    Rule("plan_unit_without_targets", WARNING,
+         "Trang 'Chỉ tiêu' không có dòng cho {count} đơn vị: {units}. Không tiêu chí nào áp dụng cho các đơn vị "
+         "này (không được chấm điểm tiêu chí); thêm một dòng cho mỗi đơn vị nếu cần giao chỉ tiêu.",
+         "Units in a cluster have no row in Chỉ tiêu: no criterion applies to them."),
     Rule("plan_target_not_number", ERROR,
          "{where} ghi '{value}', không phải là số. Ghi chỉ tiêu bằng số (ví dụ 1,5 hoặc 4.803), hoặc để trống "
          "nếu tiêu chí không áp dụng cho đơn vị.",

@@ -93,6 +93,7 @@ RULE_CASES = [
     ("plan_criterion_column_unknown", dict(targets=[TARGETS[0] + ["TC9"]] + TARGETS[1:]), 1, "TC9",
      "cột 'TC9' không phải mã tiêu chí"),
     ("plan_criterion_without_column", dict(targets=[row[:4] for row in TARGETS]), None, None, "Tiêu chí 'TC3'"),
+    ("plan_unit_without_targets", dict(targets=TARGETS[:-1]), None, None, "1 đơn vị: Huyện Duyên Hải (mã 850)"),
     ("plan_target_not_number", dict(targets=_replace(TARGETS, 2, ["Thị xã Duyên Hải", "851", "một rưỡi", 1, 100])),
      3, "TC1", "ô C3 ('TC1') ghi 'một rưỡi'"),
     ("plan_parameter_unknown", dict(parameters=[["Tham số", "Giá trị"], ["Điểm cộng", 3]]), 2, "Tham số",
@@ -134,7 +135,9 @@ def test_vietnamese_tolerances(tmp_path, reference):
     parameters = [["THAM SO", "GIA TRI"], ["Diem tru moi bao cao tre han [1]", "0,5"], ["xuất sắc từ", 85]]
     plan = parse(plan_file(tmp_path, info=info, clusters=clusters, criteria=criteria, targets=targets,
                            parameters=parameters), reference)
-    assert plan.issues == [] and plan.period.code == "2024" and plan.district.code == "84"
+    # six units have no row in Chỉ tiêu: accepted, with a warning naming them
+    assert rules(plan) == ["plan_unit_without_targets"] and plan.status == "accepted"
+    assert plan.period.code == "2024" and plan.district.code == "84"
     assert {r["cluster"] for r in plan.tables["plan_clusters"]} == {"cụm 1", "Cum 2"}
     (criterion,) = plan.tables["plan_criteria"]
     assert (criterion["indicator"], criterion["max_points"], criterion["max_bonus"]) == (
