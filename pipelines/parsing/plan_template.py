@@ -103,9 +103,15 @@ def write_plan_template(province: "Unit", year: int, out_path: Path, reference: 
     check(criteria, DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                    errorTitle="Điểm thưởng tối đa", error="Điểm thưởng là số không âm."),
           f"F4:F{last}")
-    sheet(TARGETS_SHEET, f"CHỈ TIÊU NĂM {year} — thêm một cột cho mỗi tiêu chí, tiêu đề là Mã tiêu chí; ô trống: "
-                         "tiêu chí không áp dụng cho đơn vị",
-          ["STT", "Đơn vị", "Mã đơn vị"], [[i, u.full_name, u.code] for i, u in enumerate(units, 1)], [6, 28, 12])
+    targets = sheet(TARGETS_SHEET, f"CHỈ TIÊU NĂM {year} — thêm một cột cho mỗi tiêu chí, tiêu đề là Mã tiêu chí; "
+                                   "ô trống: tiêu chí không áp dụng cho đơn vị",
+                    ["STT", "Đơn vị", "Mã đơn vị"], [[i, u.full_name, u.code] for i, u in enumerate(units, 1)],
+                    [6, 28, 12])
+    # the criteria's columns (D onwards) hold numbers; a target may be 0 or negative (hold the line)
+    check(targets, DataValidation(type="decimal", operator="between", formula1="-1000000000",
+                                  formula2="1000000000", allow_blank=True, errorTitle="Chỉ tiêu",
+                                  error="Chỉ tiêu là một số; để trống nếu tiêu chí không áp dụng cho đơn vị."),
+          f"D4:Z{3 + len(units)}")
     sheet(PARAMETERS_SHEET, "THAM SỐ CHẤM ĐIỂM — để trống một giá trị để dùng mặc định", ["Tham số", "Giá trị"],
           [[p.label, int(p.default) if p.default == int(p.default) else p.default] for p in PARAMETERS], [34, 12])
     verified = sheet(VERIFIED_SHEET, "DẤU HIỆU BẤT THƯỜNG ĐÃ XÁC MINH", ["Đơn vị", "Mã đơn vị", "Mã dấu hiệu",

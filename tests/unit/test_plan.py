@@ -165,6 +165,8 @@ def test_the_blank_template_parses_with_missing_data_only(tmp_path, reference):
     assert wb.sheetnames[:6] == ["Thông tin", "Cụm thi đua", "Tiêu chí", "Chỉ tiêu", "Tham số", "Đã xác minh"]
     (dropdown,) = [v for v in wb["Tiêu chí"].data_validations.dataValidation if v.type == "list"]
     assert "D4" in str(dropdown.sqref) and "Danh mục" in dropdown.formula1
+    (numbers,) = wb["Chỉ tiêu"].data_validations.dataValidation
+    assert numbers.type == "decimal" and str(numbers.sqref) == "D4:Z12"
     catalogue = [wb["Danh mục"].cell(row, 1).value for row in range(2, 17)]
     assert catalogue[0] == "poverty_rate_reduction_pp" and catalogue[-1] == "reporting_on_time_pct"
     assert [wb["Tham số"].cell(row, 2).value for row in range(4, 11)] == [int(p.default) for p in PARAMETERS]
@@ -212,3 +214,13 @@ def test_template_arguments(tmp_path, capsys):
                  "--out", str(tmp_path / "c.xlsx")]) == 3
     assert main(["template", "--family", "poverty", "--period", "2023", "--out", str(tmp_path / "d.xlsx")]) == 3
     assert "--district" in capsys.readouterr().err
+
+
+def test_sheets_are_recognised_without_diacritics(tmp_path, reference):
+    from workbooks import write_workbook
+
+    path = write_workbook(tmp_path / "plan.xlsx", INFO, {"CUM THI DUA": CLUSTERS, "tieu chi": CRITERIA,
+                                                         "Chi Tieu": TARGETS})
+    plan = parse(path, reference)
+    assert (plan.family, plan.sheet, plan.status) == (PLAN_FAMILY, "CUM THI DUA", "accepted"), plan.issues
+    assert len(plan.tables["plan_targets"]) == 27
