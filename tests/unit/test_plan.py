@@ -224,3 +224,12 @@ def test_sheets_are_recognised_without_diacritics(tmp_path, reference):
     plan = parse(path, reference)
     assert (plan.family, plan.sheet, plan.status) == (PLAN_FAMILY, "CUM THI DUA", "accepted"), plan.issues
     assert len(plan.tables["plan_targets"]) == 27
+
+
+def test_a_plan_sheet_beyond_the_limits_is_not_loaded(tmp_path, reference):
+    from pipelines.parsing.results import Limits
+
+    path = plan_file(tmp_path)
+    (plan,) = parse_file(path, path.name, reference, today=TODAY, limits=Limits(max_rows=8))
+    assert plan.status == "rejected" and "sheet_too_large" in rules(plan)
+    assert all(rows == [] for rows in plan.tables.values())
