@@ -10,16 +10,24 @@ from ..parsing.families import FAMILIES
 from ..settings import default_reference
 from .exits import EXIT_OK, EXIT_USAGE
 
+PLAN_FAMILY = "emulation_plan"  # pipelines/parsing/plan_spec.PLAN_FAMILY (not imported: keep the CLI light)
 FAMILY_NAMES = tuple(FAMILIES)
 
 
 def add_template_parser(subparsers) -> argparse.ArgumentParser:
-    """`emulation template --family F --district CODE --period P [--out FILE]`."""
+    """`emulation template --family F --district CODE --period P [--out FILE]`, and
+    `emulation template --family emulation_plan --period YEAR [--province P] [--out FILE]`."""
     parser = subparsers.add_parser(
-        "template", help="write a blank district report workbook (Thông tin filled, communes listed)",
-        description="Write a blank district report workbook in the format the warehouse reads.")
-    parser.add_argument("--family", required=True, choices=FAMILY_NAMES)
-    parser.add_argument("--district", required=True, help="GSO district code (e.g. 844) or name ('TX Duyên Hải')")
+        "template", help="write a blank district report workbook (Thông tin filled, communes listed), or a blank "
+                         "emulation plan (--family emulation_plan)",
+        description="Write a blank district report workbook in the format the warehouse reads; with --family "
+                    "emulation_plan, a blank emulation plan (Kế hoạch thi đua) for a year: the province's units, "
+                    "the indicator catalogue as a drop-down, the default parameters.")
+    parser.add_argument("--family", required=True, choices=FAMILY_NAMES + (PLAN_FAMILY,))
+    parser.add_argument("--district", help="GSO district code (e.g. 844) or name ('TX Duyên Hải'); required for a "
+                                           "report, not for emulation_plan")
+    parser.add_argument("--province", help="emulation_plan: the province (code or name; default: the one reporting "
+                                           "province)")
     parser.add_argument("--period", required=True,
                         help="poverty, savings: a year ('2023', 'Năm 2023'); infrastructure: a quarter "
                              "('Quý III/2023', '2023-Q3')")
@@ -44,6 +52,12 @@ def main_template(args: argparse.Namespace) -> int:
               f"(give --reference DIR or set EMULATION_REFERENCE).", file=sys.stderr)
         return EXIT_USAGE
     reference = load_reference(folder)
+    if args.family == PLAN_FAMILY:
+        return _plan_template(args, reference)
+    if not args.district:
+        print("error: --district là bắt buộc với báo cáo. --district is required for a report family.",
+              file=sys.stderr)
+        return EXIT_USAGE
     try:
         unit, parsed = resolve(args.family, args.district, args.period, reference)
         out = args.out or Path(f"mau_{unit.code}_{args.family}_{parsed.code}.xlsx")
@@ -62,4 +76,30 @@ def main_template(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print(f"Wrote {path}: {FAMILIES[args.family].sheet}, {unit.full_name} (mã {unit.code}), "
           f"{period_label(parsed)}")
+    return EXIT_OK
+
+
+def _plan_template(args: argparse.Namespace, reference) -> int:
+    """`emulation template --family emulation_plan --period YEAR`: 0 written, 3 bad arguments."""
+    from ..parsing.plan_template import resolve_plan, write_plan_template
+
+    from .paths import output_file_problem
+
+    try:
+        province, year = resolve_plan(args.province, args.period, reference)
+        out = args.out or Path(f"mau_ke-hoach-thi-dua_{province.code}_{year}.xlsx")
+        problem = output_file_problem(out, create_folder=False)
+        if problem is not None:
+            raise ValueError(f"Không ghi được tệp {out}: {problem.vi}. Cannot write {out}: {problem.en}.")
+        if out.exists() and not args.force:
+            raise ValueError(f"Tệp {out} đã có; thêm --force để ghi đè. {out} exists: add --force to overwrite it.")
+        try:
+            path = write_plan_template(province, year, out, reference)
+        except OSError as err:
+            raise ValueError(f"Không ghi được tệp {out} ({err.strerror or err}). "
+                             f"Cannot write {out}: {err.strerror or err}.") from None
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Wrote {path}: Kế hoạch thi đua, {province.full_name} (mã {province.code}), Năm {year}")
     return EXIT_OK

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..settings import VIETNAM
 from .csv_reports import parse_csv
+from .plan import is_plan_workbook, parse_plan
 from .reference import Reference
 from .results import Context, Limits, ParsedReport
 from .rules import issue
@@ -133,6 +134,8 @@ def _parse_file(path: Path, file_name: str, reference: Reference, *, today: dt.d
         head = f.read(8)
     if head.startswith(b"PK\x03\x04"):
         try:
+            if is_plan_workbook(path):  # the emulation plan (Kế hoạch thi đua): plan.py
+                return parse_plan(path, file_name, sha, received, ctx)
             return parse_workbook(path, file_name, sha, received, ctx)
         except FileRefused as refused:
             return file_level(refused.code, sha, received, **refused.params)

@@ -22,6 +22,109 @@ class Rule:
     description: str  # English, for the documentation
 
 
+# --- emulation plan: the rules of the plan workbook (family 'emulation_plan'), listed after the report rules
+PLAN_RULES = [
+    Rule("plan_sheet_missing", ERROR,
+         "Kế hoạch thi đua thiếu trang {sheets}. Kế hoạch phải có đủ ba trang 'Cụm thi đua', 'Tiêu chí' và "
+         "'Chỉ tiêu' (các trang đang có: {present}); tạo bằng lệnh 'emulation template --family emulation_plan'.",
+         "A plan workbook (recognised by its sheets) lacks one of the required sheets Cụm thi đua, Tiêu chí, "
+         "Chỉ tiêu."),
+    Rule("plan_province_missing", ERROR,
+         "Trang 'Thông tin' của kế hoạch thi đua chưa ghi 'Đơn vị'. Ghi tên tỉnh (ví dụ 'Tỉnh Trà Vinh') hoặc "
+         "mã tỉnh (ví dụ 84).",
+         "The plan's Thông tin sheet names no province."),
+    Rule("plan_province_unknown", ERROR,
+         "Không tìm thấy tỉnh '{value}' (trang 'Thông tin', 'Đơn vị') trong các tỉnh có lịch báo cáo ({provinces}). "
+         "Ghi đúng tên tỉnh hoặc mã tỉnh.",
+         "The plan's province matches no province of the reporting calendar."),
+    Rule("plan_period_not_year", ERROR,
+         "Kỳ '{value}' (trang 'Thông tin', 'Kỳ báo cáo') không phải một năm: kế hoạch thi đua lập cho cả năm. "
+         "Ghi ví dụ 'Năm 2024'.",
+         "The plan's period is not a year."),
+    Rule("plan_year_not_supported", ERROR,
+         "Kế hoạch thi đua năm {year}: từ năm 2025 đơn vị thi đua là các xã, phường sau sắp xếp ngày 01/07/2025, "
+         "chưa có trong danh mục đơn vị của kho dữ liệu. Liên hệ bộ phận quản trị dữ liệu.",
+         "Plans for 2025 and later (communes after the 2025 reorganisation) are not supported yet."),
+    Rule("plan_column_missing", ERROR,
+         "Trang '{sheet}' không tìm thấy cột bắt buộc: {columns}. Tiêu đề cột phải ghi như mẫu.",
+         "A plan sheet lacks a required column in its header row."),
+    Rule("plan_no_rows", ERROR,
+         "Trang '{sheet}' không có dòng nào dưới dòng tiêu đề. {hint}",
+         "A required plan sheet has a header but no rows."),
+    Rule("plan_value_missing", ERROR,
+         "{where} để trống. {hint}",
+         "A required cell of the plan is empty (a unit without a cluster, a criterion without code, name, "
+         "indicator or maximum)."),
+    Rule("plan_unit_unknown", ERROR,
+         "{where}: không tìm thấy đơn vị '{value}' trong các đơn vị thi đua của {province} năm {year}{detail}. "
+         "Ghi đúng tên (ví dụ 'Huyện Càng Long') hoặc mã đơn vị (ví dụ 844).",
+         "A unit of the plan matches no unit of the province for the year (districts up to 2024)."),
+    Rule("plan_unit_ambiguous", ERROR,
+         "{where}: tên '{value}' khớp với nhiều đơn vị: {candidates}. Ghi rõ loại đơn vị (Huyện, Thị xã, "
+         "Thành phố) hoặc ghi 'Mã đơn vị'.",
+         "A unit name of the plan fits several units; the type or the code must settle it."),
+    Rule("plan_unit_in_two_clusters", ERROR,
+         "{unit} ghi ở hai cụm: '{first_cluster}' (dòng {first_row}) và '{cluster}' (dòng {row}, trang 'Cụm thi "
+         "đua'). Mỗi đơn vị chỉ thuộc một cụm thi đua: xoá một trong hai dòng.",
+         "A unit is listed in two clusters."),
+    Rule("plan_unit_without_cluster", ERROR,
+         "Chưa xếp cụm thi đua cho {count} đơn vị: {units}. Mỗi đơn vị phải thuộc đúng một cụm: thêm một dòng cho "
+         "mỗi đơn vị ở trang 'Cụm thi đua'.",
+         "Units of the province for the year are in no cluster."),
+    Rule("plan_unit_not_in_cluster", ERROR,
+         "{where}: {unit} không thuộc cụm thi đua nào ở trang 'Cụm thi đua'. Thêm đơn vị vào một cụm, hoặc "
+         "xoá dòng {row}.",
+         "A target row (or a cleared flag) names a unit that is in no cluster."),
+    Rule("plan_unit_duplicate", ERROR,
+         "{where}: {unit} đã có ở dòng {first_row}. Mỗi đơn vị chỉ ghi một dòng chỉ tiêu: giữ một dòng, xoá "
+         "dòng kia.",
+         "A unit has two target rows."),
+    Rule("plan_criterion_duplicate", ERROR,
+         "{where}: mã tiêu chí '{value}' đã có ở dòng {first_row}. Mỗi tiêu chí một mã riêng: sửa mã hoặc xoá "
+         "một dòng.",
+         "Two criteria share a code."),
+    Rule("plan_indicator_unknown", ERROR,
+         "{where}: chỉ số '{value}' không có trong danh mục chỉ số của kho dữ liệu. Chọn một trong: {indicators}.",
+         "A criterion's indicator is not one of the indicator catalogue (plan_spec.INDICATORS)."),
+    Rule("plan_max_points_not_positive", ERROR,
+         "{where} ghi {value}: điểm tối đa phải lớn hơn 0. Ghi số điểm, ví dụ 10.",
+         "A criterion's maximum points is zero or negative."),
+    Rule("plan_max_bonus_negative", ERROR,
+         "{where} ghi {value}: điểm thưởng tối đa không được âm. Ghi 0 hoặc để trống nếu không có điểm thưởng.",
+         "A criterion's maximum bonus is negative."),
+    Rule("plan_value_not_number", ERROR,
+         "{where} ghi '{value}', không phải là số. Ghi số, ví dụ 10 hoặc 2,5.",
+         "A points cell of the plan holds text."),
+    Rule("plan_criterion_column_unknown", ERROR,
+         "{where}: cột '{value}' không phải mã tiêu chí nào ở trang 'Tiêu chí' ({criteria}). Tiêu đề mỗi cột "
+         "chỉ tiêu là 'Mã tiêu chí': sửa tiêu đề, hoặc thêm tiêu chí vào trang 'Tiêu chí'.",
+         "A column of Chỉ tiêu is headed by a code that is no criterion."),
+    Rule("plan_criterion_without_column", WARNING,
+         "Tiêu chí '{value}' không có cột ở trang 'Chỉ tiêu': tiêu chí này không áp dụng cho đơn vị nào. Thêm "
+         "cột có tiêu đề '{value}' nếu cần giao chỉ tiêu.",
+         "A criterion has no column in Chỉ tiêu (it applies to no unit)."),
+    Rule("plan_unit_without_targets", WARNING,
+         "Trang 'Chỉ tiêu' không có dòng cho {count} đơn vị: {units}. Không tiêu chí nào áp dụng cho các đơn vị "
+         "này (không được chấm điểm tiêu chí); thêm một dòng cho mỗi đơn vị nếu cần giao chỉ tiêu.",
+         "Units in a cluster have no row in Chỉ tiêu: no criterion applies to them."),
+    Rule("plan_target_not_number", ERROR,
+         "{where} ghi '{value}', không phải là số. Ghi chỉ tiêu bằng số (ví dụ 1,5 hoặc 4.803), hoặc để trống "
+         "nếu tiêu chí không áp dụng cho đơn vị.",
+         "A target is not a number (an empty cell means the criterion does not apply)."),
+    Rule("plan_parameter_unknown", ERROR,
+         "{where}: tham số '{value}' không có. Các tham số: {parameters}.",
+         "A Tham số row names no known parameter."),
+    Rule("plan_parameter_invalid", ERROR,
+         "{where}: tham số '{parameter}' ghi '{value}': {reason}. Sửa giá trị, hoặc để trống để dùng mặc định "
+         "({default}).",
+         "A parameter value is not a number, negative, not whole where a count is meant, above 100 for a "
+         "threshold, or the thresholds are out of order (Xuất sắc ≥ Tốt ≥ Hoàn thành)."),
+    Rule("plan_flag_unknown", ERROR,
+         "{where}: mã dấu hiệu '{value}' không có. Ghi một trong: {flags}.",
+         "A cleared flag names no known integrity flag."),
+]
+
+
 RULES: dict[str, Rule] = {r.code: r for r in [
     # --- the file as a whole
     Rule("file_unreadable", ERROR,
@@ -222,6 +325,9 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "Dòng {row}: chỉ tiêu {indicator} của '{item}' đã có ở dòng {first_row}. Mỗi chỉ tiêu chỉ ghi một "
          "dòng: xoá một trong hai dòng.",
          "The same item and indicator appear twice in one CSV report."),
+    # --- emulation plan (Kế hoạch thi đua, pipelines/parsing/plan.py): {where} is the sheet, the cell and its
+    # column header, e.g. "trang 'Tiêu chí', ô E6 ('Điểm tối đa')"
+    *PLAN_RULES,
 ]}
 
 

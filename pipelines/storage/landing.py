@@ -12,8 +12,10 @@ import duckdb
 import polars as pl
 
 from ..parsing.families import FAMILIES, Family
+from ..parsing.plan import ParsedPlan
 from ..parsing.results import ParsedReport
 from ..parsing.rules import ERROR, RULES, WARNING
+from .plan_landing import PLAN_DESCRIPTIONS, PLAN_SCHEMAS, plan_records
 
 _LINEAGE = {
     "report_id": pl.String, "file_name": pl.String, "sheet": pl.String, "row_number": pl.Int32,
@@ -48,11 +50,13 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "severity": pl.String, "rule": pl.String, "message": pl.String,
     },
     **{f"{name}_rows": _rows_schema(family) for name, family in FAMILIES.items()},
+    **PLAN_SCHEMAS,
 }
 DESCRIPTIONS = {
     "report_submissions": "One row per report found in the inbox, accepted or rejected, with lineage.",
     "report_issues": "One row per rule a report broke (errors and warnings).",
     **{f"{name}_rows": family.description for name, family in FAMILIES.items()},
+    **PLAN_DESCRIPTIONS,
 }
 REPORT_TABLES = tuple(SCHEMAS)
 
@@ -72,7 +76,8 @@ def report_frames(reports: list[ParsedReport]) -> dict[str, pl.DataFrame]:
             "quarter": period.quarter if period else None, "report_date": report.report_date,
             "prepared_by": report.prepared_by, "received_at": report.received_at,
             "parse_status": report.status, "errors": report.count(ERROR), "warnings": report.count(WARNING),
-            "row_count": len(report.rows) if accepted else 0,
+            "row_count": (report.row_count if isinstance(report, ParsedPlan) else len(report.rows))
+            if accepted else 0,
         })
         for found in report.issues:
             records["report_issues"].append({
@@ -81,6 +86,10 @@ def report_frames(reports: list[ParsedReport]) -> dict[str, pl.DataFrame]:
                 "message": found.message,
             })
         if not accepted:
+            continue
+        if isinstance(report, ParsedPlan):  # the emulation plan: its own tables
+            for table, rows in plan_records(report).items():
+                records[table].extend(rows)
             continue
         lineage = {**common, "sha256": report.sha256, "received_at": report.received_at,
                    "year": period.year if period else None}

@@ -186,6 +186,10 @@ def test_dbt_knows_the_same_report_families_as_the_parser():
 
     project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
     assert project["vars"]["report_families"] == list(FAMILIES)
+    # the emulation plan is listed among the submissions but is not a report family
+    from pipelines.parsing.plan_spec import PLAN_FAMILY
+
+    assert project["vars"]["document_families"] == [PLAN_FAMILY] and PLAN_FAMILY not in FAMILIES
 
 
 def test_a_section_heading_under_the_header_is_not_a_second_header_row(tmp_path, reference):
