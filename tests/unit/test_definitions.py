@@ -3,11 +3,11 @@
 import os
 import time
 
-from dagster import AssetCheckKey, AssetKey, DagsterInstance, SkipReason, build_schedule_context, build_sensor_context
+from dagster import AssetCheckKey, AssetKey, DagsterInstance, SkipReason, build_sensor_context
 
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.ingest import inbox_changes
-from pipelines.definitions import daily_refresh, defs, inbox_sensor
+from pipelines.definitions import defs, inbox_sensor
 
 
 def test_definitions_load_with_the_whole_graph():
@@ -36,20 +36,6 @@ def test_jobs_schedule_and_sensor_are_defined():
     assert defs.resolve_job_def("refresh_warehouse") is not None
     assert defs.resolve_schedule_def("daily_refresh").execution_timezone == "Asia/Ho_Chi_Minh"
     assert defs.resolve_sensor_def("inbox_sensor") is not None
-
-
-def test_schedule_skips_when_nothing_changed(sample_warehouse, tmp_path):
-    from helpers import SAMPLE_INBOX
-
-    up_to_date = WarehouseResource(inbox=str(SAMPLE_INBOX), warehouse=str(sample_warehouse))
-    never_built = WarehouseResource(inbox=str(SAMPLE_INBOX), warehouse=str(tmp_path / "emulation.duckdb"))
-    with DagsterInstance.ephemeral() as instance:
-        skipped = daily_refresh.evaluate_tick(build_schedule_context(instance=instance,
-                                                                     resources={"warehouse": up_to_date}))
-        requested = daily_refresh.evaluate_tick(build_schedule_context(instance=instance,
-                                                                       resources={"warehouse": never_built}))
-    assert skipped.run_requests == [] and "nothing changed" in skipped.skip_message
-    assert len(requested.run_requests) == 1
 
 
 def test_inbox_changes():
