@@ -90,6 +90,12 @@ def apply_header(report: ParsedReport, info: dict[str, str], ctx: Context) -> No
             report.report_date = parse_date(info["report_date"])
         except ValueError:
             report.issues.append(issue("report_date_invalid", value=info["report_date"]))
+        else:
+            received = report.received_at
+            if report.report_date > received.date():
+                report.issues.append(issue(
+                    "report_date_after_received", date=report.report_date.strftime("%d/%m/%Y"),
+                    received=received.strftime("%H:%M ngày %d/%m/%Y"), example=received.strftime("%d/%m/%Y")))
     report.prepared_by = info.get("prepared_by")
 
 

@@ -10,16 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
+import fastexcel
 import pytest
 
 from pipelines.parsing.files import parse_file
+from pipelines.parsing.info import INFO_SHEET, read_info
+from pipelines.parsing.text import fold, parse_date
 from pipelines.settings import VIETNAM
 from workbooks import CORPUS, corpus_module
 
 TODAY = dt.date(2026, 11, 27)
-# every copy is 'received' on this day: before all due dates of the corpus reports
+# a copy without a 'Ngày lập' (a CSV) is 'received' on this day: before all due dates of the corpus reports
 RECEIVED = dt.datetime(2023, 1, 3, 8, 0, tzinfo=VIETNAM).timestamp()
 
 corpus = corpus_module()
@@ -33,10 +37,28 @@ POVERTY_LABELS = dict(zip(POVERTY, corpus.POVERTY_HEADER[3:]))
 NAME = "Xã, phường, thị trấn"
 
 
-def parse(folder: str, name: str, reference, tmp_path: Path, received: float = RECEIVED):
-    """Parse a copy of a corpus file whose arrival time is fixed."""
+def received_for(path: Path) -> float:
+    """When a copy of a corpus file arrives: at 08:00 the day after its 'Ngày lập' (02/01/2023 → 03/01/2023),
+    or RECEIVED for a file without one. A 'Ngày lập' after 2023 is a typo the corpus tests (a report is never
+    received before it is made): that file arrives at RECEIVED too."""
+    made = None
+    if path.suffix == ".xlsx" and zipfile.is_zipfile(path):
+        try:
+            reader = fastexcel.read_excel(path)
+            sheet = next((s for s in reader.sheet_names if fold(s) == INFO_SHEET), None)
+            made = parse_date(read_info(reader, sheet)["report_date"]) if sheet else None
+        except Exception:  # noqa: BLE001 - an unreadable or odd file: it has no date to honour
+            made = None
+    if made is None or made.year > 2023:
+        return RECEIVED
+    return dt.datetime.combine(made + dt.timedelta(days=1), dt.time(8, 0), tzinfo=VIETNAM).timestamp()
+
+
+def parse(folder: str, name: str, reference, tmp_path: Path, received: float | None = None):
+    """Parse a copy of a corpus file whose arrival time is fixed (by default `received_for` it)."""
     copy = tmp_path / name
     shutil.copyfile(CORPUS / folder / name, copy)
+    received = received_for(copy) if received is None else received
     os.utime(copy, (received, received))
     return parse_file(copy, name, reference, today=TODAY)
 

@@ -10,7 +10,7 @@ import pytest
 from helpers import REFERENCE, SAMPLE_INBOX, query, refreshed
 from pipelines.parsing.reference import load_reference
 from pipelines.parsing.files import parse_file
-from test_corpus import INVALID, RECEIVED
+from test_corpus import INVALID, received_for
 from workbooks import CORPUS
 
 
@@ -22,7 +22,8 @@ def mixed_inbox(tmp_path_factory):
     for folder in ("valid", "invalid", "hostile"):
         shutil.copytree(CORPUS / folder, inbox / folder)
         for path in (inbox / folder).iterdir():
-            os.utime(path, (RECEIVED, RECEIVED))
+            received = received_for(path)
+            os.utime(path, (received, received))
     (inbox / "hostile" / "link-outside.xlsx").symlink_to("/etc/passwd")
     with refreshed(inbox, root / "emulation.duckdb") as con:
         yield inbox, con
