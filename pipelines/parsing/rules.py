@@ -134,8 +134,7 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "{where} ghi số âm ({value}). Số liệu này không được âm: ghi số đúng, hoặc 0 nếu bằng không.",
          "A value that cannot be negative is negative."),
     Rule("value_out_of_range", ERROR,
-         "{where} ghi '{value}', {detail}. Số này không thể đúng: kiểm tra lại số đã gõ và đơn vị ghi ở tiêu đề "
-         "cột (ví dụ số tiền tính bằng đồng mà tiêu đề ghi '(tỷ đồng)'), sửa rồi gửi lại.",
+         "{where} ghi '{value}', {detail}. Số này không thể đúng: kiểm tra lại số đã gõ{hint}, sửa rồi gửi lại.",
          "A value beyond plausible magnitudes: a count above the configured maximum (default 10,000,000 per "
          "commune), money above 10^15 VND or a length above 10,000 km in one row, or any non-finite number "
          "(`inf`, `1e400`). Limits are in `Limits` (pipelines/parsing/results.py)."),

@@ -10,6 +10,8 @@ from .results import Cell, Limits
 from .text import NumberError, count_vi, number_vi, parse_number, parse_yes_no
 
 _DEFAULT_LIMITS = Limits()
+_MONEY_HINT = (" và đơn vị tiền ở tiêu đề cột: số tiền tính bằng đồng thì tiêu đề phải ghi '(đồng)', không phải "
+               "'(triệu đồng)' hay '(tỷ đồng)'")
 _NOT_FINITE = re.compile(r"[-+]?(inf|infinity|nan|∞)", re.IGNORECASE)
 
 EXCEL_ERRORS = {"#div/0!", "#ref!", "#n/a", "#value!", "#name?", "#num!", "#null!", "#getting_data", "#spill!"}
@@ -42,7 +44,7 @@ def convert(cell: Cell, column: Column, multiplier: int, csv_values: bool, flag,
             flag("value_not_yes_no", column.name, value=text)
             return None
     if _NOT_FINITE.fullmatch(text):
-        flag("value_out_of_range", column.name, value=text, detail="không phải là một số hữu hạn")
+        flag("value_out_of_range", column.name, value=text, detail="không phải là một số hữu hạn", hint="")
         return None
     try:
         if cell.numeric or csv_values:
@@ -55,7 +57,7 @@ def convert(cell: Cell, column: Column, multiplier: int, csv_values: bool, flag,
         flag("value_not_number", column.name, value=text)
         return None
     if not math.isfinite(value):
-        flag("value_out_of_range", column.name, value=text, detail="không phải là một số hữu hạn")
+        flag("value_out_of_range", column.name, value=text, detail="không phải là một số hữu hạn", hint="")
         return None
     if value < 0:
         flag("value_negative", column.name, value=number_vi(value))
@@ -64,7 +66,7 @@ def convert(cell: Cell, column: Column, multiplier: int, csv_values: bool, flag,
     if column.kind == "count":
         if value > limits.max_count:
             flag("value_out_of_range", column.name, value=text,
-                 detail=f"lớn hơn mức tối đa {count_vi(limits.max_count)} cho một dòng")
+                 detail=f"lớn hơn mức tối đa {count_vi(limits.max_count)} cho một dòng", hint="")
             return None
         if abs(value - round(value)) > 1e-9:
             flag("value_not_integer", column.name, value=number_vi(value))
@@ -76,12 +78,12 @@ def convert(cell: Cell, column: Column, multiplier: int, csv_values: bool, flag,
             detail = f"lớn hơn mức tối đa {_big_vi(limits.max_money_vnd)} đồng cho một dòng"
             if multiplier != 1:  # the header's unit multiplies what was typed: say what it came to
                 detail = f"tức {_big_vi(amount)} đồng, {detail}"
-            flag("value_out_of_range", column.name, value=text, detail=detail)
+            flag("value_out_of_range", column.name, value=text, detail=detail, hint=_MONEY_HINT)
             return None
         return int(round(amount))
     if value > limits.max_km:
         flag("value_out_of_range", column.name, value=text,
-             detail=f"lớn hơn mức tối đa {number_vi(limits.max_km)} km cho một dòng")
+             detail=f"lớn hơn mức tối đa {number_vi(limits.max_km)} km cho một dòng", hint=" (tính bằng km, không phải m)")
         return None
     return round(value, 6)
 
