@@ -135,7 +135,7 @@ class Context:
     limits: Limits
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a CSV of 500,000 lines holds millions of these
 class Cell:
     """A cell as read: its text, whether Excel stored it as a number, and any Excel error it holds."""
 
@@ -145,7 +145,7 @@ class Cell:
     line: int | None = None  # CSV: the line this value came from, when not the row's first line
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     """A data row before conversion: its row (or CSV line) number and its cells by canonical column."""
 
