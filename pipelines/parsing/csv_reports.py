@@ -17,6 +17,7 @@ from .text import clean, count_vi, fold
 
 
 _CSV_COLUMNS = ("district_code", "period", "family", "item", "indicator", "value")
+_NO_CELL = Cell(None)  # an indicator a CSV item does not give (shared: never changed, and 500,000 lines make many)
 
 
 def _decode(data: bytes) -> str:
@@ -72,6 +73,7 @@ def parse_csv(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: 
             groups.setdefault(key, []).append((reader.line_num, record))
     except csv.Error as err:
         return refused("file_unreadable", detail=f"tệp CSV sai cấu trúc ở dòng {reader.line_num} ({err})")
+    del data, text, reader  # every line is in `groups` now: free the file's bytes, text and reader's copy
 
     reports = []
     for (district_code, period_text, family_text), lines_of in groups.items():
@@ -106,9 +108,9 @@ def parse_csv(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: 
         for row in by_item.values():
             for name, column in columns.items():
                 if column.kind in NUMBER_KINDS + ("yesno",) and name not in row.cells:
-                    row.cells[name] = Cell(None)
+                    row.cells[name] = _NO_CELL
             if item_column == "commune_code":
-                row.cells["commune_name"] = Cell(None)
+                row.cells["commune_name"] = _NO_CELL
         build_rows(report, list(by_item.values()), {}, {}, ctx, csv_values=True)
         check_timeliness(report, ctx)
     return reports
