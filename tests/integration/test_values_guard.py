@@ -1,15 +1,19 @@
 """Issue 10 (items 2, 3, 6): no single cell, sheet or file stops a refresh, and a refresh stays bounded in memory.
 
-One refresh, run as `emulation refresh` in a child process whose private memory is capped at 1.5 GB
-(RLIMIT_DATA), over the sample plus: a household cell of 1E19, a cell of 1e400, đồng typed under a `(tỷ đồng)`
+One refresh, run as `emulation refresh` in a child process whose private address space is capped (RLIMIT_DATA)
+and whose resident memory, with its dbt child, is sampled, over the sample plus: a household cell of 1E19, a cell of 1e400, đồng typed under a `(tỷ đồng)`
 header, 25.000 km of road, `inf` in a CSV, a `Ngày lập` typed 2032, a workbook whose one stray cell at XFD makes
 its used range 20,000 × 16,384 cells (it aborted the reader before the guard), the committed 3,000-row one, and a
-CSV of 450,000 lines that each break a rule (~0.9 GB of issues before the per-rule cap). It must exit 0, reject
-each of those with its rule (the row and the header in the message), and publish the sample's figures exactly.
+CSV of 450,000 lines that each break a rule (~0.9 GB of issues before the per-rule cap). It must exit 0 with its
+resident peak under 1.5 GB, reject each of those with its rule (the row and the header in the message), and
+publish the sample's figures exactly.
 
-Why RLIMIT_DATA and not RLIMIT_AS: pyarrow, DuckDB and Polars map far more address space than they ever touch
-(a refresh whose resident peak is ~400 MB fails to load pyarrow under RLIMIT_AS = 1.5 GB); RLIMIT_DATA caps the
-private writable memory (heap, anonymous mappings), which is what a memory bomb grows.
+Why not RLIMIT_AS = 1.5 GB on the refresh: pyarrow, DuckDB, Polars and Dagster's threads map far more address
+space than they ever touch (a refresh whose resident peak is ~400 MB fails to load pyarrow under it, and its
+private writable mappings reach ~1.8 GB while ~0.7 GB is resident). So the refresh gets a safety cap on private
+writable memory (RLIMIT_DATA, 2.5 GB: a bomb fails fast instead of eating the machine) and the 1.5 GB target is
+asserted on the resident memory of the whole process tree; the parser alone is held to RLIMIT_AS = 1.5 GB in
+test_hostile.py.
 """
 
 from __future__ import annotations
@@ -31,14 +35,15 @@ from workbooks import CORPUS, corpus_module
 
 corpus = corpus_module()
 EMULATION = str(Path(sys.executable).with_name("emulation"))
-MEMORY_LIMIT = int(1.5 * 2**30)
+MEMORY_TARGET = int(1.5 * 2**30)  # resident, the refresh and its dbt child together
+DATA_CAP = int(2.5 * 2**30)  # RLIMIT_DATA of the refresh process (and, inherited, of its dbt child)
 NEW_INVALID = ["value_1e19_households.xlsx", "value_1e400.xlsx", "money_dong_under_ty_dong_header.xlsx",
                "value_km_out_of_range.xlsx", "csv_value_not_finite.csv", "report_date_after_received.xlsx"]
 HEAVY_LINES = 450_000  # just under the 20 MB file limit
 
 
 def _cap_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_DATA, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_DATA, (DATA_CAP, DATA_CAP))
 
 
 def _tree_rss(pid: int) -> int:
@@ -95,8 +100,8 @@ def guarded(tmp_path_factory):
 def test_refresh_completes_within_the_memory_cap(guarded):
     assert guarded["returncode"] == 0, guarded["stdout"][-3000:] + guarded["stderr"][-3000:]
     assert "MemoryError" not in guarded["stdout"] + guarded["stderr"]
-    # sampled every 0.1 s: a lower bound of the true peak, which RLIMIT_DATA bounds per process
-    assert guarded["peak_rss"] < MEMORY_LIMIT
+    # sampled every 0.1 s (measured: ~730 MB, of which ~430 MB is the 450,000-line CSV while it is parsed)
+    assert 0 < guarded["peak_rss"] < MEMORY_TARGET
 
 
 @pytest.mark.parametrize("name", NEW_INVALID)
