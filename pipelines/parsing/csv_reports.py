@@ -31,6 +31,7 @@ def _group_key(district_code: str, period: str, family: str) -> tuple[str, str, 
 
 
 _CSV_COLUMNS = ("district_code", "period", "family", "item", "indicator", "value")
+_NO_CELL = Cell(None)  # an indicator a CSV item does not give (shared: never changed, and 500,000 lines make many)
 
 
 def _decode(data: bytes) -> str:
@@ -89,6 +90,7 @@ def parse_csv(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: 
             groups.setdefault(key, []).append((reader.line_num, record))
     except csv.Error as err:
         return refused("file_unreadable", detail=f"tệp CSV sai cấu trúc ở dòng {reader.line_num} ({err})")
+    del data, text, reader  # every line is in `groups` now: free the file's bytes, text and reader's copy
 
     reports = []
     for key, lines_of in groups.items():
@@ -124,9 +126,9 @@ def parse_csv(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: 
         for row in by_item.values():
             for name, column in columns.items():
                 if column.kind in NUMBER_KINDS + ("yesno",) and name not in row.cells:
-                    row.cells[name] = Cell(None)
+                    row.cells[name] = _NO_CELL
             if item_column == "commune_code":
-                row.cells["commune_name"] = Cell(None)
+                row.cells["commune_name"] = _NO_CELL
         build_rows(report, list(by_item.values()), {}, {}, ctx, csv_values=True)
         check_timeliness(report, ctx)
     return reports

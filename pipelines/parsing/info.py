@@ -7,7 +7,7 @@ import polars as pl
 
 from .families import FAMILIES, PERIOD_TYPE_VI
 from .reference import MatchError, Unit
-from .results import Context, ParsedReport
+from .results import Context, IssueList, ParsedReport
 from .rules import issue
 from .text import clean, fold, parse_date, parse_period
 
@@ -50,6 +50,8 @@ def read_info(reader: fastexcel.ExcelReader, sheet: str) -> dict[str, str]:
 
 def apply_header(report: ParsedReport, info: dict[str, str], ctx: Context) -> None:
     """District, period and report date from the 'Thông tin' sheet (or the CSV columns)."""
+    if isinstance(report.issues, IssueList):  # the first step of every report that knows the limits
+        report.issues.cap = ctx.limits.max_issues_per_rule
     spec = FAMILIES[report.family] if report.family else None
     code, name = info.get("district_code"), info.get("district_name")
     if not code and not name:
@@ -90,6 +92,12 @@ def apply_header(report: ParsedReport, info: dict[str, str], ctx: Context) -> No
             report.report_date = parse_date(info["report_date"])
         except ValueError:
             report.issues.append(issue("report_date_invalid", value=info["report_date"]))
+        else:
+            received = report.received_at
+            if report.report_date > received.date():
+                report.issues.append(issue(
+                    "report_date_after_received", date=report.report_date.strftime("%d/%m/%Y"),
+                    received=received.strftime("%H:%M ngày %d/%m/%Y"), example=received.strftime("%d/%m/%Y")))
     report.prepared_by = info.get("prepared_by")
 
 

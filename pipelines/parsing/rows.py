@@ -8,7 +8,7 @@ from .checks import check_row, check_total
 from .families import FAMILIES, NUMBER_KINDS, Column
 from .info import describe_units
 from .reference import MatchError, Unit
-from .results import Context, ParsedReport, RawRow
+from .results import Context, IssueList, ParsedReport, RawRow
 from .rules import ERROR, Issue, issue
 from .text import NumberError, fold, parse_number, parse_yes_no
 from .values import EXCEL_ERRORS, convert
@@ -60,6 +60,8 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
     spec = FAMILIES[family]
     columns = {c.name: c for c in spec.columns}
     district = report.district
+    if isinstance(report.issues, IssueList):
+        report.issues.cap = ctx.limits.max_issues_per_rule
     seen: dict[str, int] = {}
     rows: list[dict] = []
     units = ctx.reference.units
@@ -155,7 +157,7 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
                 flag(code, column_name, line=_line, **params)
 
             out[name] = convert(cell, column, multipliers.get(name, 1 if csv_values else 1_000_000), csv_values,
-                                 cell_flag)
+                                 cell_flag, ctx.limits)
         check_row(family, out, flag, cell_at)
         report.issues.extend(row_issues)
         rows.append(out)

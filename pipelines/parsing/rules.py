@@ -190,6 +190,11 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     Rule("period_in_future", ERROR,
          "Kỳ báo cáo {period} chưa kết thúc (kết thúc ngày {end}). Kiểm tra lại 'Kỳ báo cáo'.",
          "The period has not ended yet."),
+    Rule("report_date_after_received", ERROR,
+         "'Ngày lập' {date} ở trang 'Thông tin' muộn hơn lúc nhận tệp ({received}): báo cáo không thể lập sau khi "
+         "đã gửi. Sửa 'Ngày lập' thành ngày lập thật (dạng dd/mm/yyyy, ví dụ {example}) rồi gửi lại.",
+         "The report date is later than the moment the file was received (its modification time): a typo such "
+         "as 2032 would otherwise let the report outrank every later correction."),
     Rule("report_date_invalid", WARNING,
          "Không đọc được 'Ngày lập' '{value}' (ghi dạng dd/mm/yyyy); lấy thời điểm nhận tệp thay thế.",
          "The report date is unreadable; the time the file was received is used instead."),
@@ -255,6 +260,11 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     Rule("value_negative", ERROR,
          "{where} ghi số âm ({value}). Số liệu này không được âm: ghi số đúng, hoặc 0 nếu bằng không.",
          "A value that cannot be negative is negative."),
+    Rule("value_out_of_range", ERROR,
+         "{where} ghi '{value}', {detail}. Số này không thể đúng: kiểm tra lại số đã gõ{hint}, sửa rồi gửi lại.",
+         "A value beyond plausible magnitudes: a count above the configured maximum (default 10,000,000 per "
+         "commune), money above 10^15 VND or a length above 10,000 km in one row, or any non-finite number "
+         "(`inf`, `1e400`). Limits are in `Limits` (pipelines/parsing/results.py)."),
     Rule("cell_error", ERROR,
          "{where} có lỗi công thức Excel ({value}). Sửa công thức hoặc ghi số trực tiếp vào ô.",
          "A cell holds an Excel error value (#DIV/0!, #REF!, ...)."),
@@ -310,6 +320,13 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "The period is not in the reporting calendar (seeds/reference/reporting_calendar.csv) for the "
          "district's province and the family: the report is accepted, but it has no due date and counts in no "
          "completeness or reporting-rate figure until the calendar lists the period."),
+    Rule("issues_truncated", WARNING,
+         "Còn {count} chỗ khác trong báo cáo này vi phạm quy tắc '{rule}' ({severity_vi}), không liệt kê ra đây "
+         "(chỉ liệt kê {kept} chỗ đầu tiên). Sửa các chỗ đã nêu, rồi kiểm tra lại toàn bộ các dòng, cột cùng kiểu "
+         "trước khi gửi lại.",
+         "More issues of one rule than the configured number (default 50) in one report: the first ones are "
+         "listed, and this one says how many more there are, so a file with a million bad lines stays small "
+         "in memory and in `mart_report_issues`. The report's error and warning counts include them."),
     # --- CSV
     Rule("csv_columns_missing", ERROR,
          "Tệp CSV thiếu cột: {columns}. Dòng đầu phải là district_code,period,family,item,indicator,value.",

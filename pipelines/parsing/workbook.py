@@ -129,7 +129,7 @@ def parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, 
             for name in [s for s, _ in family_sheets] + ([info_sheet] if info_sheet else []):
                 layouts[name] = sheet_layout(zf, members[name], size=sizes.get(members[name]),
                                              max_bytes=limits.max_sheet_xml_bytes, max_rows=limits.max_rows,
-                                             max_cells=limits.max_cells)
+                                             max_cells=limits.max_cells, max_range_cells=limits.max_range_cells)
     except XlsxTooLarge as big:
         if big.limit == limits.max_members:
             detail = f"{count_vi(big.size)} phần; tối đa {count_vi(big.limit)}"
@@ -208,6 +208,9 @@ def _too_large_issue(sheet: str, layout: SheetLayout, limits: Limits) -> Issue |
         detail = f"{count_vi(layout.rows)} dòng; tối đa {count_vi(limits.max_rows)} dòng"
     elif layout.too_large == "cells":
         detail = f"{count_vi(layout.cells)} ô; tối đa {count_vi(limits.max_cells)} ô"
+    elif layout.too_large == "range":
+        detail = (f"vùng dữ liệu A1:{column_letters(layout.last_col)}{layout.last_row}, {count_vi(layout.range_cells)} "
+                  f"ô kể cả ô trống; tối đa {count_vi(limits.max_range_cells)} ô")
     else:
         return None
     return issue("sheet_too_large", sheet=sheet, detail=detail)

@@ -28,6 +28,11 @@ _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _TYPE_ERROR = re.compile(rb'\bt="e"')
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData[\s>/]")
+# a cell's reference, its column letters and its row (a row's r= has no letters)
+# (no \b: four times slower; an attribute named like '…r' holding a cell reference only widens the bound)
+_CELL_COLUMN = re.compile(rb'r="([A-Z]{1,3})[0-9]')
+_CELL_ROW = re.compile(rb'r="[A-Z]{1,3}([0-9]{1,9})"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?([0-9]{1,9})(?::\$?([A-Z]{1,3})\$?([0-9]{1,9}))?"')
 _CHUNK = 1 << 20
 
 
@@ -54,7 +59,13 @@ class SheetLayout:
     xml_bytes: int = 0
     rows: int = 0  # number of rows in the XML (the last row number when larger)
     cells: int = 0  # number of cell elements in the XML
-    too_large: str | None = None  # why the sheet must not be loaded: 'rows', 'cells' or 'bytes'
+    last_row: int = 0  # the used range, A1 to (last_col, last_row): the largest of every cell's reference and the
+    last_col: int = 0  # sheet's <dimension>; fastexcel allocates a grid cell for each of its cells, empty or not
+    too_large: str | None = None  # why the sheet must not be loaded: 'rows', 'cells', 'range' or 'bytes'
+
+    @property
+    def range_cells(self) -> int:
+        return self.last_row * self.last_col
 
 
 def column_number(letters: bytes | str) -> int:
@@ -169,6 +180,31 @@ def check_container(zf: zipfile.ZipFile, max_unzipped_bytes: int, max_ratio: int
 
 # ---------------------------------------------------------------------------------------------- sheets
 
+def used_range(xml: bytes, sheet_data_at: int) -> tuple[int, int]:
+    """(last row, last column) of a sheet: the largest of its cells' references and of its <dimension>.
+
+    Every cell reference counts, even an empty styled one (`<c r="XFD1" s="1"/>`): an upper bound on what a
+    reader allocates, read without building anything per cell.
+    """
+    last_row = last_col = 0
+    dimension = _DIMENSION.search(xml, 0, sheet_data_at)
+    if dimension:
+        letters, digits = (dimension.group(3), dimension.group(4)) if dimension.group(3) else dimension.group(1, 2)
+        last_row, last_col = int(digits), column_number(letters)
+    end = len(xml)
+    pos = sheet_data_at
+    while pos < end:  # in slices that end before a '<' (a reference never spans one), so no list grows large
+        stop = xml.find(b"<", min(pos + _CHUNK, end))
+        stop = end if stop < 0 else stop
+        columns = set(_CELL_COLUMN.findall(xml, pos, stop))
+        if columns:
+            widest = max(columns, key=lambda letters: (len(letters), letters))  # 'AA' > 'Z'
+            last_col = max(last_col, column_number(widest))
+            last_row = max(last_row, max(map(int, set(_CELL_ROW.findall(xml, pos, stop)))))
+        pos = stop
+    return last_row, last_col
+
+
 def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> zip member of its XML, from xl/workbook.xml and its relationships.
 
@@ -193,11 +229,14 @@ def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def sheet_layout(zf: zipfile.ZipFile, member: str, *, size: int | None = None, max_bytes: int | None = None,
-                 max_rows: int | None = None, max_cells: int | None = None) -> SheetLayout:
-    """First non-empty row and column of a sheet, and its error cells.
+                 max_rows: int | None = None, max_cells: int | None = None,
+                 max_range_cells: int | None = None) -> SheetLayout:
+    """First non-empty row and column of a sheet, its used range and its error cells.
 
-    With limits, a sheet that is too large is only measured (`too_large` says why), never scanned cell by
-    cell; a sheet whose XML is larger than `max_bytes` is not even read.
+    With limits, a sheet that is too large is only measured (`too_large` says why), never loaded; a sheet whose
+    XML is larger than `max_bytes` is not even read. `max_range_cells` bounds the used range (last row × last
+    column): what fastexcel allocates is that rectangle, so one stray cell at XFD3000 in an 8 KB file would
+    cost 49 million grid cells.
     """
     if size is not None and max_bytes is not None and size > max_bytes:
         return SheetLayout(xml_bytes=size, too_large="bytes")
@@ -221,6 +260,10 @@ def sheet_layout(zf: zipfile.ZipFile, member: str, *, size: int | None = None, m
         return layout
     if max_cells is not None and layout.cells > max_cells:
         layout.too_large = "cells"
+        return layout
+    layout.last_row, layout.last_col = used_range(xml, m.start() if m else len(xml))
+    if max_range_cells is not None and layout.range_cells > max_range_cells:
+        layout.too_large = "range"
         return layout
     has_errors = _TYPE_ERROR.search(xml) is not None
     cell = re.compile(re.escape(cell_tag) + rb"\b([^>]*?)(/?)>")

@@ -12,8 +12,9 @@ What it writes (deterministic: fixed workbook timestamps, fixed zip member dates
 * ``invalid/`` reports that each break exactly one rule (unknown district, poor > total, ``#DIV/0!`` …).
 * ``corrections/`` a correction of a sample report (Trà Cú's 2023 poverty report, two communes), made after
   the sample's report: with the sample, it replaces those two communes' rows and the others stay in force.
-* ``hostile/`` files with odd names (quotes, spaces, Vietnamese letters, a leading dash, SQL), and a workbook
-  whose XML is a billion-laughs entity bomb. Big hostile files (zip bombs, a sheet of a million rows) are not
+* ``hostile/`` files with odd names (quotes, spaces, Vietnamese letters, a leading dash, SQL), a workbook
+  whose XML is a billion-laughs entity bomb, one whose single stray cell at XFD1 makes its used range
+  3,000 × 16,384 cells, and a CSV whose every line breaks a rule. Big hostile files (zip bombs, a sheet of a million rows) are not
   committed: ``tests/test_hostile.py`` makes them at test time with ``zip_bomb`` and ``million_row_workbook``
   below.
 
@@ -683,6 +684,20 @@ def invalid_files() -> dict[str, bytes]:
     sheet.rows.insert(HEADER_ROW, [None] * 6 + ["Tổng số", "Nghèo", "Cận nghèo"])
     sheet.merges = ("A4:A5", "B4:B5", "C4:C5", "D4:D5", "E4:E5", "F4:F5", "G4:I4")
     files["header_not_understood.xlsx"] = book(info_sheet(), sheet)
+
+    # --- implausible magnitudes (value_out_of_range) and a report dated after it was received
+    files["value_1e19_households.xlsx"] = pov(data=one_cell(3, 1e19), total_label=None)  # a number cell, D9
+    files["value_1e400.xlsx"] = pov(data=one_cell(4, "1e400"), total_label=None)  # text: not finite, E9
+    data = [[n, label, *(v / 1000 for v in amounts)] for n, label, *amounts in savings_data()]  # in tỷ đồng
+    data[0][2] = 250_000_000_000  # 250 tỷ typed in đồng under the (tỷ đồng) header: 2,5 × 10^20 VND (C5)
+    header = [h.replace("(triệu đồng)", "(tỷ đồng)") for h in SAVINGS_HEADER]
+    files["money_dong_under_ty_dong_header.xlsx"] = book(info_sheet(), savings_sheet(data, header=header,
+                                                                                     total_label=None))
+    files["value_km_out_of_range.xlsx"] = infra_cell(3, 25_000)  # 25.000 km of road in one commune (D9)
+    rows = [CSV_HEADER] + poverty_csv_rows("844", "2022")
+    rows[2][5] = "inf"  # line 3: poor_households of the first commune
+    files["csv_value_not_finite.csv"] = csv_text(rows).encode()
+    files["report_date_after_received.xlsx"] = pov(info_sheet(date="02/01/2032"))  # typed 2032 for 2023
     return files
 
 
@@ -706,7 +721,33 @@ def hostile_files() -> dict[str, bytes]:
     for name in ODD_NAMES:
         files[name] = csv_bytes if name.endswith(".csv") else workbook
     files["billion_laughs.xlsx"] = billion_laughs_workbook()
+    files["column_xfd_bomb.xlsx"] = wide_range_workbook(3_000)
+    files["issue_heavy.csv"] = issue_heavy_csv(2_000)
     return files
+
+
+def wide_range_workbook(rows: int, stray: str = "XFD1") -> bytes:
+    """A poverty workbook of `rows` short rows and one stray cell far out (XFD1): a few KB on disk, but its used
+    range is rows × 16,384 cells, which a reader allocates whole (2.7 GB at 3,000 rows before the guard)."""
+    header = ["Xã, phường, thị trấn", "Tổng số hộ", "Số hộ nghèo", "Số hộ cận nghèo"]
+    xml = [b'<row r="1">' + b"".join(f'<c r="{"ABCD"[i]}1" t="inlineStr"><is><t>{h}</t></is></c>'.encode()
+                                     for i, h in enumerate(header))
+           + f'<c r="{stray}" t="inlineStr"><is><t>x</t></is></c>'.encode() + b"</row>"]
+    xml += [f'<row r="{r}"><c r="B{r}"><v>1</v></c></row>'.encode() for r in range(2, rows + 1)]
+    return raw_workbook({"Thông tin": _info_sheet_data(), "Giảm nghèo": b"<sheetData>" + b"".join(xml)
+                         + b"</sheetData>"})
+
+
+def issue_heavy_csv(lines: int) -> bytes:
+    """A poverty CSV whose every line breaks a rule: alternately an unknown indicator and a commune that is not
+    Càng Long's (each issue message is a few hundred bytes: without a cap, 500,000 lines held ~0.9 GB)."""
+    rows = [CSV_HEADER]
+    for i in range(lines - 1):
+        if i % 2:
+            rows.append(["844", "2022", "poverty", "29293", f"chi_tieu_{i}", "1"])
+        else:
+            rows.append(["844", "2022", "poverty", f"9{i:05d}", "total_households", "1"])
+    return csv_text(rows).encode()
 
 
 def billion_laughs_workbook() -> bytes:

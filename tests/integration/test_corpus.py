@@ -10,16 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
+import fastexcel
 import pytest
 
 from pipelines.parsing.files import parse_file
+from pipelines.parsing.info import INFO_SHEET, read_info
+from pipelines.parsing.text import fold, parse_date
 from pipelines.settings import VIETNAM
 from workbooks import CORPUS, corpus_module
 
 TODAY = dt.date(2026, 11, 27)
-# every copy is 'received' on this day: before all due dates of the corpus reports
+# a copy without a 'Ngày lập' (a CSV) is 'received' on this day: before all due dates of the corpus reports
 RECEIVED = dt.datetime(2023, 1, 3, 8, 0, tzinfo=VIETNAM).timestamp()
 
 corpus = corpus_module()
@@ -33,10 +37,28 @@ POVERTY_LABELS = dict(zip(POVERTY, corpus.POVERTY_HEADER[3:]))
 NAME = "Xã, phường, thị trấn"
 
 
-def parse(folder: str, name: str, reference, tmp_path: Path, received: float = RECEIVED):
-    """Parse a copy of a corpus file whose arrival time is fixed."""
+def received_for(path: Path) -> float:
+    """When a copy of a corpus file arrives: at 08:00 the day after its 'Ngày lập' (02/01/2023 → 03/01/2023),
+    or RECEIVED for a file without one. A 'Ngày lập' after 2023 is a typo the corpus tests (a report is never
+    received before it is made): that file arrives at RECEIVED too."""
+    made = None
+    if path.suffix == ".xlsx" and zipfile.is_zipfile(path):
+        try:
+            reader = fastexcel.read_excel(path)
+            sheet = next((s for s in reader.sheet_names if fold(s) == INFO_SHEET), None)
+            made = parse_date(read_info(reader, sheet)["report_date"]) if sheet else None
+        except Exception:  # noqa: BLE001 - an unreadable or odd file: it has no date to honour
+            made = None
+    if made is None or made.year > 2023:
+        return RECEIVED
+    return dt.datetime.combine(made + dt.timedelta(days=1), dt.time(8, 0), tzinfo=VIETNAM).timestamp()
+
+
+def parse(folder: str, name: str, reference, tmp_path: Path, received: float | None = None):
+    """Parse a copy of a corpus file whose arrival time is fixed (by default `received_for` it)."""
     copy = tmp_path / name
     shutil.copyfile(CORPUS / folder / name, copy)
+    received = received_for(copy) if received is None else received
     os.utime(copy, (received, received))
     return parse_file(copy, name, reference, today=TODAY)
 
@@ -305,6 +327,12 @@ INVALID: dict[str, list[tuple]] = {
     "report_sheet_duplicate.xlsx": [("report_sheet_duplicate", None, None)],
     # 'Tổng số' under 'Hộ dân tộc thiểu số' is understood (Số hộ DTTS); 'Nghèo' and 'Cận nghèo' are not
     "header_not_understood.xlsx": [("header_not_understood", 5, "Hộ dân tộc thiểu số / Nghèo")],
+    "value_1e19_households.xlsx": [("value_out_of_range", 9, "Tổng số hộ")],
+    "value_1e400.xlsx": [("value_out_of_range", 9, "Số hộ nghèo")],
+    "money_dong_under_ty_dong_header.xlsx": [("value_out_of_range", 5, "Dự toán (tỷ đồng)")],
+    "value_km_out_of_range.xlsx": [("value_out_of_range", 9, "Đường GTNT xây mới, nâng cấp (km)")],
+    "csv_value_not_finite.csv": [("value_out_of_range", 3, "poor_households")],
+    "report_date_after_received.xlsx": [("report_date_after_received", None, None)],
 }
 # what the message must say for the clerk to act on it
 MESSAGE_MUST_NAME = {
@@ -326,6 +354,14 @@ MESSAGE_MUST_NAME = {
                                         "'Thị trấn Càng Long' (ô B8)", "Thị trấn Càng Long (mã 29266)"],
     "report_sheet_duplicate.xlsx": ["'Giảm nghèo'", "'Giam ngheo'", "Giảm nghèo (2)"],
     "header_not_understood.xlsx": ["ô H5, ô I5", "Hộ dân tộc thiểu số / Nghèo", "Hộ dân tộc thiểu số / Cận nghèo"],
+    # the cell (its row), the column header and the value as typed
+    "value_1e19_households.xlsx": ["Xã Đại Phúc, ô D9 ('Tổng số hộ')", "'10000000000000000000'", "10.000.000"],
+    "value_1e400.xlsx": ["Xã Đại Phúc, ô E9 ('Số hộ nghèo')", "'1e400'", "hữu hạn"],
+    "money_dong_under_ty_dong_header.xlsx": ["ô C5 ('Dự toán (tỷ đồng)')", "'250000000000'", "2,5 × 10^20 đồng",
+                                             "1.000.000.000.000.000 đồng", "'(đồng)'"],
+    "value_km_out_of_range.xlsx": ["ô D9 ('Đường GTNT xây mới, nâng cấp (km)')", "'25000'", "10.000 km"],
+    "csv_value_not_finite.csv": ["dòng 3 ('poor_households')", "'inf'"],
+    "report_date_after_received.xlsx": ["02/01/2032", "08:00 ngày 03/01/2023", "'Ngày lập'"],
 }
 
 
@@ -381,7 +417,7 @@ def test_every_corpus_file_has_an_expected_outcome():
     assert {p.name for p in (CORPUS / "corrections").iterdir()} == {"849_tra-cu_2023_dieu-chinh-2-xa.xlsx"}
     assert {p.name for p in (CORPUS / "valid").iterdir()} == set(VALID) | {"two_families_extra_sheet.xlsx"}
     assert {p.name for p in (CORPUS / "invalid").iterdir()} == set(INVALID)
-    assert hostile == set(corpus.ODD_NAMES) | {"billion_laughs.xlsx"}
+    assert hostile == set(corpus.ODD_NAMES) | {"billion_laughs.xlsx", "column_xfd_bomb.xlsx", "issue_heavy.csv"}
 
 
 def test_corpus_is_generated_and_small(tmp_path):
@@ -393,3 +429,48 @@ def test_corpus_is_generated_and_small(tmp_path):
         assert made.keys() == committed.keys()
         assert [n for n in made if made[n] != committed[n]] == [], "run python tests/corpus/make_corpus.py"
     assert sum(p.stat().st_size for p in CORPUS.rglob("*") if p.is_file()) < 2 * 1024 * 1024
+
+
+# ---------------------------------------------------------------------------------------------- plausible magnitudes
+
+@pytest.mark.parametrize("total, rule", [(10_000_000, None), (10_000_001, "value_out_of_range")])
+def test_household_limit_is_inclusive(total, rule, reference, tmp_path):
+    path = tmp_path / "x.xlsx"
+    data = corpus.poverty_data()
+    corpus.row_of(data, "29293")[3] = total
+    path.write_bytes(corpus.book(corpus.info_sheet(), corpus.poverty_sheet(data, total_label=None)))
+    (report,) = parse_file(path, path.name, reference, today=TODAY)
+    assert [i.rule for i in report.issues if i.severity == "error"] == ([rule] if rule else [])
+
+
+def test_magnitude_limits_are_configurable(reference, tmp_path):
+    from pipelines.parsing.results import Limits
+
+    (report,) = parse_file(CORPUS / "valid" / "money_trieu_dong.xlsx", "m.xlsx", reference, today=TODAY,
+                           limits=Limits(max_money_vnd=100_000_000_000))  # 100 tỷ: the 250.000 triệu budget is over
+    assert issues(report)[:1] == [("value_out_of_range", 5, "Dự toán (triệu đồng)")]
+    assert "100.000.000.000 đồng" in report.issues[0].message and "tức 250.000.000.000 đồng" in report.issues[0].message
+    with pytest.raises(ValueError):
+        Limits(max_money_vnd=10**19)  # would not fit the raw tables' BIGINT
+
+
+def test_value_out_of_range_in_a_total_row_is_not_a_crash(reference, tmp_path):
+    """A stated total of 1e400 is not compared (and not a crash); the rows themselves are fine."""
+    path = tmp_path / "x.xlsx"
+    sheet = corpus.poverty_sheet(corpus.poverty_data())
+    corpus._set_total(sheet, 3, "1e400")
+    path.write_bytes(corpus.book(corpus.info_sheet(), sheet))
+    (report,) = parse_file(path, path.name, reference, today=TODAY)
+    assert report.status == "accepted" and len(report.rows) == 14
+
+
+# ---------------------------------------------------------------------------------------------- 'Ngày lập' after receipt
+
+def test_report_date_on_the_day_received_is_fine_and_a_future_one_is_not(reference, tmp_path):
+    made = dt.datetime(2023, 1, 2, 23, 59, tzinfo=VIETNAM).timestamp()  # 'Ngày lập' 02/01/2023, received that night
+    (report,) = parse("valid", "total_row_tong.xlsx", reference, tmp_path, received=made)
+    assert report.status == "accepted" and report.issues == []
+    day_before = dt.datetime(2023, 1, 1, 17, 0, tzinfo=VIETNAM).timestamp()
+    (report,) = parse("valid", "total_row_tong.xlsx", reference, tmp_path, received=day_before)
+    assert issues(report) == [("report_date_after_received", None, None)] and report.status == "rejected"
+    assert "02/01/2023" in report.issues[0].message and "17:00 ngày 01/01/2023" in report.issues[0].message

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import pickle
+import resource
 import shutil
 import subprocess
 import sys
@@ -39,11 +41,12 @@ def rules(reports) -> list[str]:
     return [i.rule for r in reports for i in r.issues if i.severity == "error"]
 
 
-def measured(path: Path, timeout: float = 60) -> dict:
+def measured(path: Path, timeout: float = 60, address_space: int | None = None) -> dict:
     """Parse in a fresh process with the default limits: the rules found, seconds taken, peak RSS in MB.
 
     The peak is the process's own high-water mark (VmHWM): getrusage's ru_maxrss survives exec, so in a
-    child of a big pytest process it would report the parent's size.
+    child of a big pytest process it would report the parent's size. `address_space` caps the child's
+    address space (RLIMIT_AS, bytes): past it, an allocation fails (or the reader aborts) instead of growing.
     """
     script = f"""
 import datetime as dt, json, resource, sys, time
@@ -67,8 +70,11 @@ reports = parse_file(Path(sys.argv[1]), "x.xlsx", reference, today=dt.date(2026,
 print(json.dumps({{"rules": [i.rule for r in reports for i in r.issues], "seconds": time.monotonic() - started,
                   "messages": [i.message for r in reports for i in r.issues], "rss_mb": peak_mb()}}))
 """
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+
     done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
-                          timeout=timeout, check=True)
+                          timeout=timeout, check=True, preexec_fn=cap if address_space else None)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -166,6 +172,72 @@ def test_csv_with_too_many_lines(tmp_path, reference):
     path.write_text("district_code,period,family,item,indicator,value\n" + "844,2022,poverty,29293,x,1\n" * 1000)
     (report,) = parse(path, reference, Limits(max_csv_lines=500))
     assert rules([report]) == ["sheet_too_large"]
+
+
+# ---------------------------------------------------------------------------------------------- the used range
+
+GIB = 2**30
+
+
+@pytest.mark.parametrize("rows", [3_000, 20_000])
+def test_column_xfd_bomb_is_refused_before_it_is_allocated(tmp_path, rows):
+    """One stray cell at XFD1 over `rows` short rows: a few KB on disk, rows × 16,384 cells to a reader (2.7 GB
+    at 3,000 rows, SIGABRT at 20,000 before the guard). Refused from the sheet XML, under a 1.5 GB address space."""
+    path = CORPUS / "hostile" / "column_xfd_bomb.xlsx"
+    if rows != 3_000:
+        path = tmp_path / "bomb.xlsx"
+        path.write_bytes(corpus.wide_range_workbook(rows))
+    assert path.stat().st_size < 200_000
+    result = measured(path, address_space=int(1.5 * GIB))
+    assert result["rules"] == ["sheet_too_large"]
+    cells = f"{rows * 16_384:,}".replace(",", ".")
+    assert f"vùng dữ liệu A1:XFD{rows}, {cells} ô" in result["messages"][0]
+    assert result["rss_mb"] < 400
+
+
+def test_used_range_counts_the_dimension_and_every_cell_reference(tmp_path, reference):
+    """The used range is the larger of the <dimension> and the cells' own references (even an empty styled cell,
+    or a cell whose reference lies beyond its row's)."""
+    data = b'<row r="1"><c r="A1"><v>1</v></c></row>'
+    for sheet, used in [(b'<dimension ref="A1:Z100"/><sheetData>' + data + b"</sheetData>", "A1:Z100"),
+                        (b'<dimension ref="A1"/><sheetData>' + data.replace(b"</row>", b'<c r="AB3" s="1"/></row>')
+                         + b"</sheetData>", "A1:AB3"),
+                        (b'<sheetData><row r="2"><c r="B900"><v>1</v></c></row></sheetData>', "A1:B900")]:
+        path = tmp_path / "range.xlsx"
+        path.write_bytes(corpus.raw_workbook({"Thông tin": corpus._info_sheet_data(), "Giảm nghèo": sheet}))
+        (report,) = parse(path, reference, Limits(max_range_cells=50))
+        assert rules([report]) == ["sheet_too_large"] and used in report.issues[0].message, sheet
+    (report,) = parse(path, reference)  # 1.800 cells: within the default limit
+    assert "sheet_too_large" not in rules([report])
+
+
+# ---------------------------------------------------------------------------------------------- many issues
+
+def test_issue_heavy_csv_keeps_the_first_issues_of_each_rule(reference):
+    (report,) = parse(CORPUS / "hostile" / "issue_heavy.csv", reference)
+    kept = [i.rule for i in report.issues]
+    assert kept.count("csv_indicator_unknown") == kept.count("commune_unknown") == 50
+    summaries = [i.message for i in report.issues if i.rule == "issues_truncated"]
+    assert len(summaries) == 2 and len(report.issues) == 102
+    assert "Còn 949 chỗ khác" in summaries[0] and "'csv_indicator_unknown' (lỗi)" in summaries[0]
+    assert "Còn 950 chỗ khác" in summaries[1] and "'commune_unknown' (lỗi)" in summaries[1]
+    assert report.count("error") == 1_999 and report.count("warning") == 0 and report.rejected
+    # the cap is a limit like the others, and survives the trip to and from an inbox worker process
+    (small,) = parse(CORPUS / "hostile" / "issue_heavy.csv", reference, Limits(max_issues_per_rule=5))
+    assert len(small.issues) == 12 and small.count("error") == 1_999
+    copy = pickle.loads(pickle.dumps(small))
+    assert copy.issues == small.issues and copy.count("error") == 1_999 and copy.issues.cap == 5
+
+
+def test_issue_heavy_csv_near_the_size_limit_parses_within_bounds(tmp_path):
+    """450,000 lines that each break a rule (19 MB, under the 20 MB file limit): held ~0.9 GB of issues before
+    the cap. Parsed under a 1.5 GB address space; the resident peak stays well under it."""
+    path = tmp_path / "heavy.csv"
+    path.write_bytes(corpus.issue_heavy_csv(450_000))
+    result = measured(path, timeout=600, address_space=int(1.5 * GIB))
+    assert sorted(set(result["rules"])) == ["commune_unknown", "csv_indicator_unknown", "issues_truncated"]
+    assert len(result["rules"]) == 102
+    assert result["rss_mb"] < 1024
 
 
 # ---------------------------------------------------------------------------------------------- XML bombs

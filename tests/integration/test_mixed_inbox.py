@@ -10,7 +10,7 @@ import pytest
 from helpers import REFERENCE, SAMPLE_INBOX, query, refreshed
 from pipelines.parsing.reference import load_reference
 from pipelines.parsing.files import parse_file
-from test_corpus import INVALID, RECEIVED
+from test_corpus import INVALID, received_for
 from workbooks import CORPUS
 
 
@@ -22,7 +22,8 @@ def mixed_inbox(tmp_path_factory):
     for folder in ("valid", "invalid", "hostile"):
         shutil.copytree(CORPUS / folder, inbox / folder)
         for path in (inbox / folder).iterdir():
-            os.utime(path, (RECEIVED, RECEIVED))
+            received = received_for(path)
+            os.utime(path, (received, received))
     (inbox / "hostile" / "link-outside.xlsx").symlink_to("/etc/passwd")
     with refreshed(inbox, root / "emulation.duckdb") as con:
         yield inbox, con
@@ -46,7 +47,8 @@ def test_valid_and_hostile_files_are_not_rejected(mixed_inbox):
     rejected = {f for (f,) in query(con, """SELECT file_name FROM marts.mart_report_submissions
                                             WHERE status = 'rejected' AND file_name NOT LIKE 'invalid/%'""")}
     # and the sample's own; a symlink (out of the inbox) is listed and refused, never followed
-    assert rejected == {"hostile/billion_laughs.xlsx", "849_tra-cu_2023_sua.xlsx", "hostile/link-outside.xlsx"}
+    assert rejected == {"hostile/billion_laughs.xlsx", "hostile/column_xfd_bomb.xlsx", "hostile/issue_heavy.csv",
+                        "849_tra-cu_2023_sua.xlsx", "hostile/link-outside.xlsx"}
     names = {f for (f,) in query(con, "SELECT DISTINCT file_name FROM marts.mart_report_submissions")}
     assert "hostile/'; DROP TABLE x; --.xlsx" in names  # landed verbatim, nothing spliced into SQL
     ((rule, message),) = query(con, "SELECT rule, message FROM marts.mart_report_issues WHERE file_name = ?",
