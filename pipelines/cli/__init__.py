@@ -44,6 +44,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .site import add_site_parser
     from .template import add_template_parser
 
     parser = _Parser(
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_docs.add_argument("--out", type=Path, help="output folder (default: docs/ beside the warehouse)")
     commands.add_parser("rules", help="print the rule catalogue (Markdown)")
     add_template_parser(commands)
+    add_site_parser(commands)
     return parser
 
 
@@ -101,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         from .template import main_template
 
         return main_template(args)
+    if args.command == "site":
+        from .site import main_site
+
+        return main_site(args)
     return EXIT_USAGE
 
 

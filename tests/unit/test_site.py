@@ -16,7 +16,7 @@ from site_fixture import (FLAGS, NAMES, RANKS, REJECTED_PLAN, expected_ranking_c
 
 from pipelines.site import charts
 from pipelines.site.build import MARKER, SiteError, build_site
-from pipelines.site.cli import add_site_parser, main_site
+from pipelines.cli.site import add_site_parser, main_site
 from pipelines.site.fmt import unit_page, vn_number, vn_pct
 
 RESOURCE_ATTRS = {"src", "href", "xlink:href", "srcset", "data", "poster", "action", "formaction", "background"}

@@ -27,7 +27,7 @@ def main_site(args: argparse.Namespace) -> int:
     import duckdb
 
     from ..settings import default_warehouse
-    from .build import SiteError, build_site
+    from ..site.build import SiteError, build_site
 
     published = (args.warehouse or default_warehouse()).resolve()
     if not published.is_file():
