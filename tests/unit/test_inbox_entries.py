@@ -131,8 +131,10 @@ def _tiny_warehouse(path, poverty_rows):
                 "rule VARCHAR, message VARCHAR, row_number INTEGER)")
     con.execute("CREATE TABLE marts.mart_poverty (unit_level VARCHAR, year INTEGER, total_households BIGINT, "
                 "poor_households BIGINT, poverty_rate_pct DOUBLE, near_poor_households BIGINT, "
-                "near_poverty_rate_pct DOUBLE, poor_households_change BIGINT, poverty_rate_change_pp DOUBLE)")
-    con.executemany("INSERT INTO marts.mart_poverty VALUES ('province', ?, ?, ?, ?, ?, ?, ?, ?)", poverty_rows)
+                "near_poverty_rate_pct DOUBLE, poor_households_change BIGINT, poverty_rate_change_pp DOUBLE, "
+                "units_reported BIGINT, units_expected BIGINT, complete BOOLEAN)")
+    con.executemany("INSERT INTO marts.mart_poverty VALUES ('province', ?, ?, ?, ?, ?, ?, ?, ?, 9, 9, true)",
+                    poverty_rows)
     con.close()
 
 
@@ -144,7 +146,7 @@ def test_summary_of_a_year_without_households(tmp_path, capsys):
                                 (2023, 100, 5, 5.0, 10, 10.0, 5, None)])
     assert main_summary(published) == 0
     out = capsys.readouterr().out
-    assert "2022          0       0      -         0      -" in out and "2023        100" in out
+    assert "2022    9/9          0       0      -         0      -" in out and "2023    9/9        100" in out
 
 
 def test_serving_status_says_which_output_is_out_of_step(tmp_path):
