@@ -61,16 +61,7 @@ def main_template(args: argparse.Namespace) -> int:
     try:
         unit, parsed = resolve(args.family, args.district, args.period, reference)
         out = args.out or Path(f"mau_{unit.code}_{args.family}_{parsed.code}.xlsx")
-        problem = output_file_problem(out, create_folder=False)
-        if problem is not None:
-            raise ValueError(f"Không ghi được tệp {out}: {problem.vi}. Cannot write {out}: {problem.en}.")
-        if out.exists() and not args.force:
-            raise ValueError(f"Tệp {out} đã có; thêm --force để ghi đè. {out} exists: add --force to overwrite it.")
-        try:
-            path = write_template(args.family, unit.code, args.period, out, reference)
-        except OSError as err:
-            raise ValueError(f"Không ghi được tệp {out} ({err.strerror or err}). "
-                             f"Cannot write {out}: {err.strerror or err}.") from None
+        path = _write(out, args.force, lambda o: write_template(args.family, unit.code, args.period, o, reference))
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -83,23 +74,28 @@ def _plan_template(args: argparse.Namespace, reference) -> int:
     """`emulation template --family emulation_plan --period YEAR`: 0 written, 3 bad arguments."""
     from ..parsing.plan_template import resolve_plan, write_plan_template
 
-    from .paths import output_file_problem
-
     try:
         province, year = resolve_plan(args.province, args.period, reference)
         out = args.out or Path(f"mau_ke-hoach-thi-dua_{province.code}_{year}.xlsx")
-        problem = output_file_problem(out, create_folder=False)
-        if problem is not None:
-            raise ValueError(f"Không ghi được tệp {out}: {problem.vi}. Cannot write {out}: {problem.en}.")
-        if out.exists() and not args.force:
-            raise ValueError(f"Tệp {out} đã có; thêm --force để ghi đè. {out} exists: add --force to overwrite it.")
-        try:
-            path = write_plan_template(province, year, out, reference)
-        except OSError as err:
-            raise ValueError(f"Không ghi được tệp {out} ({err.strerror or err}). "
-                             f"Cannot write {out}: {err.strerror or err}.") from None
+        path = _write(out, args.force, lambda o: write_plan_template(province, year, o, reference))
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
     print(f"Wrote {path}: Kế hoạch thi đua, {province.full_name} (mã {province.code}), Năm {year}")
     return EXIT_OK
+
+
+def _write(out: Path, force: bool, write) -> Path:
+    """`write(out)` after the checks every template shares; ValueError (Vietnamese, then English) if it cannot."""
+    from .paths import output_file_problem
+
+    problem = output_file_problem(out, create_folder=False)
+    if problem is not None:
+        raise ValueError(f"Không ghi được tệp {out}: {problem.vi}. Cannot write {out}: {problem.en}.")
+    if out.exists() and not force:
+        raise ValueError(f"Tệp {out} đã có; thêm --force để ghi đè. {out} exists: add --force to overwrite it.")
+    try:
+        return write(out)
+    except OSError as err:
+        raise ValueError(f"Không ghi được tệp {out} ({err.strerror or err}). "
+                         f"Cannot write {out}: {err.strerror or err}.") from None
