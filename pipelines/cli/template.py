@@ -44,8 +44,6 @@ def main_template(args: argparse.Namespace) -> int:
     from ..parsing.reference import load_reference
     from ..parsing.template import resolve, write_template, period_label
 
-    from .paths import output_file_problem
-
     folder = (args.reference or default_reference()).resolve()
     if not folder.is_dir():
         print(f"error: Không có thư mục danh mục {folder}. The reference data folder {folder} does not exist "
