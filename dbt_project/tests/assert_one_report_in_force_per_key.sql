@@ -31,15 +31,12 @@ counted as (
 
 selected as (
 
-    select 'poverty' as family, count(*) as selected_rows,
-           count(distinct (district_code, period, commune_code)) as selected_keys
-    from ({{ rows_in_force('poverty') }}) as r
-    union all
-    select 'infrastructure', count(*), count(distinct (district_code, period, commune_code))
-    from ({{ rows_in_force('infrastructure') }}) as r
-    union all
-    select 'savings', count(*), count(distinct (district_code, period, category))
-    from ({{ rows_in_force('savings') }}) as r
+    {% for family in var('report_families') %}
+    select '{{ family }}' as family, count(*) as selected_rows,
+           count(distinct (district_code, period, {{ row_key(family) }})) as selected_keys
+    from ({{ rows_in_force(family) }}) as r
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 )
 

@@ -65,8 +65,14 @@ report_items as (
     -- category (macro row_key, as rows_in_force)
     {% for family in var('report_families') %}
     select report_id, file_name, {{ row_key(family) }} as item from {{ ref('stg_' ~ family ~ '_rows') }}
-    {% if not loop.last %}union all{% endif %}
+    union all
     {% endfor %}
+    -- a document that is not a report of rows (the emulation plan, var document_families) is one item as a whole:
+    -- a later version replaces it entirely
+    select report_id, file_name, 'whole document' as item
+    from submissions
+    where family in ({% for f in var('document_families') %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %})
+      and parse_status <> 'rejected'
 
 ),
 
