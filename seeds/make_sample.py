@@ -122,6 +122,8 @@ REJECTED_DATE = dt.date(2024, 3, 4)
 # The near-poor households the commune gains are taken, in the same review, from the district's other communes
 # (largest non-minority near-poor first), so every district and province total stays as published.
 PLANTED_CASE = ("844", "29302", 2023)  # district, commune, year
+# The province's emulation plans (seeds/make_plans.py) share the folder: build() leaves them, verify() skips them.
+PLAN_PREFIX = f"{PROVINCE_CODE}_ke-hoach-thi-dua_"
 # Every file is 'received' (its modification time) at 09:00 Viet Nam time on the day it was made.
 RECEIVED_HOUR = 9
 VIETNAM_TZ = dt.timezone(dt.timedelta(hours=7))
@@ -722,7 +724,8 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in sorted(out_dir.glob("*.xlsx")):
-        old.unlink()
+        if not is_plan_file(old):  # the emulation plans are seeds/make_plans.py's
+            old.unlink()
 
     written = []
     for d in sorted(districts):
@@ -762,6 +765,11 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
         save_deterministic(wb, path, date)
         written.append(path)
     return written
+
+
+def is_plan_file(path: Path) -> bool:
+    """An emulation plan workbook of the sample (``seeds/make_plans.py``: ``84_ke-hoach-thi-dua_{year}.xlsx``)."""
+    return path.name.startswith(PLAN_PREFIX)
 
 
 def extra_file_name(d: str, info: dict, year: int, suffix: str) -> str:
@@ -852,7 +860,7 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
     for c in communes:
         by_district.setdefault(c["district"], {})[c["code"]] = c
 
-    files = sorted(out_dir.glob("*.xlsx"))
+    files = sorted(f for f in out_dir.glob("*.xlsx") if not is_plan_file(f))
     expected = set()
     for d, info in districts.items():
         for y in YEARS:
