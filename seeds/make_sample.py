@@ -16,7 +16,13 @@ version 1"), for the nine district-level units of Trà Vinh province (GSO provin
   regular file made after its due date (``850_h-duyen-hai_2023-Q2.xlsx``: late), an earlier draft of a
   poverty review (``847_chau-thanh_2022_du-thao.xlsx``: superseded by the final report) and a later
   resubmission of one with a bad cell (``849_tra-cu_2023_sua.xlsx``: rejected, the report already received
-  stays in force). None of them changes a figure in force.
+  stays in force). None of them changes a figure in force;
+* and one integrity case the emulation flags must catch (PLANTED_CASE, ``poor_moved_to_near_poor``): in
+  ``844_cang-long_2023.xlsx`` Xã Nhị Long's poor households fall by 11 while its near-poor rise by exactly 11, the
+  other communes of Càng Long giving up those near-poor households (district and province totals unchanged).
+
+The province's emulation plans for 2022 and 2023 share the folder; ``seeds/make_plans.py`` makes them (build()
+leaves them in place, verify() skips them).
 
 Every file's modification time (which the pipeline takes as the time it was received) is 09:00 Viet Nam
 time on its ``Ngày lập``. A git checkout does not keep modification times: there every file seems received
