@@ -45,8 +45,9 @@ bench: setup  ## national-scale benchmark (benchmarks/README.md); not part of `m
 dagster: setup  ## the Dagster UI on http://127.0.0.1:3000
 	home="$$($(BIN)/python -m pipelines.defs.instance)" && DAGSTER_HOME="$$home" $(BIN)/dagster dev -w workspace.yaml
 
-sample: setup  ## regenerate the embedded sample workbooks (deterministic)
+sample: setup  ## regenerate the embedded sample workbooks and emulation plans (deterministic)
 	$(BIN)/python seeds/make_sample.py
+	$(BIN)/python seeds/make_plans.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) warehouse dbt_project/target dbt_project/logs

@@ -16,7 +16,13 @@ version 1"), for the nine district-level units of Trà Vinh province (GSO provin
   regular file made after its due date (``850_h-duyen-hai_2023-Q2.xlsx``: late), an earlier draft of a
   poverty review (``847_chau-thanh_2022_du-thao.xlsx``: superseded by the final report) and a later
   resubmission of one with a bad cell (``849_tra-cu_2023_sua.xlsx``: rejected, the report already received
-  stays in force). None of them changes a figure in force.
+  stays in force). None of them changes a figure in force;
+* and one integrity case the emulation flags must catch (PLANTED_CASE, ``poor_moved_to_near_poor``): in
+  ``844_cang-long_2023.xlsx`` Xã Nhị Long's poor households fall by 11 while its near-poor rise by exactly 11, the
+  other communes of Càng Long giving up those near-poor households (district and province totals unchanged).
+
+The province's emulation plans for 2022 and 2023 share the folder; ``seeds/make_plans.py`` makes them (build()
+leaves them in place, verify() skips them).
 
 Every file's modification time (which the pipeline takes as the time it was received) is 09:00 Viet Nam
 time on its ``Ngày lập``. A git checkout does not keep modification times: there every file seems received
@@ -116,6 +122,14 @@ DRAFT_COMMUNES = 3
 REJECTED_REPORT = ("849", 2023)
 REJECTED_SUFFIX = "sua"  # sửa: corrected
 REJECTED_DATE = dt.date(2024, 3, 4)
+# The integrity case the emulation flags must catch (spec emulation-scoring.md, flag poor_moved_to_near_poor): in
+# Càng Long's 2023 poverty review, Xã Nhị Long's poor households fall by P = 11 (26 -> 15) while its near-poor
+# households rise by exactly P (49 -> 60): households taken out of poverty on paper by moving them to near-poor.
+# The near-poor households the commune gains are taken, in the same review, from the district's other communes
+# (largest non-minority near-poor first), so every district and province total stays as published.
+PLANTED_CASE = ("844", "29302", 2023)  # district, commune, year
+# The province's emulation plans (seeds/make_plans.py) share the folder: build() leaves them, verify() skips them.
+PLAN_PREFIX = f"{PROVINCE_CODE}_ke-hoach-thi-dua_"
 # Every file is 'received' (its modification time) at 09:00 Viet Nam time on the day it was made.
 RECEIVED_HOUR = 9
 VIETNAM_TZ = dt.timezone(dt.timedelta(hours=7))
@@ -356,6 +370,27 @@ def make_poverty(rng: random.Random, communes: list[dict]) -> dict[int, list[dic
             })
         result[year] = rows
     return result
+
+
+def plant_integrity_case(poverty: dict[int, list[dict]], communes: list[dict]) -> int:
+    """PLANTED_CASE: the commune's near-poor households of the year become last year's plus exactly the number of
+    poor households it lost (P); the other communes of its district give up as many non-minority near-poor households
+    (allocated like every other figure), so the district's totals do not change. Returns P (in place)."""
+    d, code, year = PLANTED_CASE
+    idx = [i for i, c in enumerate(communes) if c["district"] == d]
+    a = next(i for i in idx if communes[i]["code"] == code)
+    prev, row = poverty[year - 1][a], poverty[year][a]
+    moved = prev["poor"] - row["poor"]
+    extra = prev["near_poor"] + moved - row["near_poor"]
+    if moved < 10 or extra <= 0 or row["poor"] + prev["near_poor"] + moved > row["total"]:
+        raise RuntimeError(f"planted case {PLANTED_CASE}: does not fit ({moved}, {extra})")
+    others = [i for i in idx if i != a]
+    free = [poverty[year][i]["near_poor"] - poverty[year][i]["em_near_poor"] for i in others]
+    take = allocate(extra, [float(f) for f in free], [max(0, f - 1) for f in free])
+    row["near_poor"] += extra
+    for i, t in zip(others, take):
+        poverty[year][i]["near_poor"] -= t
+    return moved
 
 
 def first_quarter_reaching(cum: list[int], k: int) -> int | None:
@@ -687,6 +722,7 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
     rng = random.Random(SEED)
     districts, communes = load_units()
     poverty = make_poverty(rng, communes)
+    plant_integrity_case(poverty, communes)  # no draw from rng: every other figure stays as it was
     infra = make_infrastructure(rng, communes)
     savings = make_savings(rng, districts)
     headers = make_headers(rng, districts)
@@ -694,7 +730,8 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in sorted(out_dir.glob("*.xlsx")):
-        old.unlink()
+        if not is_plan_file(old):  # the emulation plans are seeds/make_plans.py's
+            old.unlink()
 
     written = []
     for d in sorted(districts):
@@ -734,6 +771,11 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
         save_deterministic(wb, path, date)
         written.append(path)
     return written
+
+
+def is_plan_file(path: Path) -> bool:
+    """An emulation plan workbook of the sample (``seeds/make_plans.py``: ``84_ke-hoach-thi-dua_{year}.xlsx``)."""
+    return path.name.startswith(PLAN_PREFIX)
 
 
 def extra_file_name(d: str, info: dict, year: int, suffix: str) -> str:
@@ -824,7 +866,7 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
     for c in communes:
         by_district.setdefault(c["district"], {})[c["code"]] = c
 
-    files = sorted(out_dir.glob("*.xlsx"))
+    files = sorted(f for f in out_dir.glob("*.xlsx") if not is_plan_file(f))
     expected = set()
     for d, info in districts.items():
         for y in YEARS:
@@ -840,6 +882,7 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
     pov_tot = {y: [0] * 6 for y in YEARS}
     pov_dist = {y: {} for y in YEARS}
     prev_total: dict[str, int] = {}
+    poor_near: dict[tuple, tuple[int, int]] = {}
     infra_tot = {yq: [0, 0, 0, 0] for yq in QUARTERS}
     ocop_by_commune: dict[tuple, int] = {}
     ntm_by_commune: dict[tuple, tuple] = {}
@@ -908,6 +951,7 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
                         prev = prev_total[(code, year - 1)]
                         _check(abs(t - prev) <= max(3, 0.015 * prev), f"{where}: {code} jumps {prev}->{t}")
                     prev_total[(code, year)] = t
+                    poor_near[(code, year)] = (p, n)
                     for k, x in enumerate((t, p, n, e, ep, en)):
                         sums[k] += x
                 _check(sorted(seen) == sorted(dcodes), f"{where}: communes missing or repeated")
@@ -979,6 +1023,15 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
                     _check(inc == OCOP_BATCH_2022Q4[d], f"{where}: OCOP Q4-2022 increase {inc}")
 
     verify_extras(out_dir, districts, by_district)
+    # the planted integrity case is the sample's only commune whose poor households fell by P >= 10 while its
+    # near-poor rose by at least 0.8 P; there the near-poor rose by exactly P
+    moved = {(code, y): (poor_near[(code, y - 1)][0] - p, n - poor_near[(code, y - 1)][1])
+             for (code, y), (p, n) in poor_near.items() if (code, y - 1) in poor_near}
+    flagged = sorted(k for k, (fell, rose) in moved.items() if fell >= 10 and rose >= 0.8 * fell)
+    _, code, year = PLANTED_CASE
+    _check(flagged == [(code, year)], f"poor moved to near-poor: {flagged}")
+    fell, rose = moved[(code, year)]
+    _check(fell == rose >= 10, f"planted case {code}: poor fell {fell}, near-poor rose {rose}")
     for y in YEARS:
         _check(tuple(pov_tot[y]) == POVERTY_TARGETS[y], f"poverty {y}: {pov_tot[y]} != {POVERTY_TARGETS[y]}")
         total, poor, near = pov_tot[y][:3]
@@ -995,7 +1048,7 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
     for yq in QUARTERS:
         _check(tuple(infra_tot[yq]) == INFRA_TARGETS[yq], f"infrastructure {yq}: {infra_tot[yq]}")
     _check(f"{100 * 35 / 85:.2f}" == "41.18", "advanced share")
-    return {"files": len(files), "poverty": pov_tot, "poverty_by_district": pov_dist,
+    return {"files": len(files), "planted_case": (*PLANTED_CASE, fell), "poverty": pov_tot, "poverty_by_district": pov_dist,
             "infrastructure": infra_tot, "districts": districts}
 
 
