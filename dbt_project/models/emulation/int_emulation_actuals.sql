@@ -1,7 +1,7 @@
 -- The actual of every indicator of the catalogue (spec emulation-scoring.md, "Indicator catalogue"), one row per
 -- (year, unit, indicator) for every district and year of the reporting calendar: unrounded, computed from the
--- summed counts of the reports in force (never typed by hand), with the in-force reports it came from
--- (`evidence`) and, when it cannot be computed, why (`missing_reason`). Year figures count only when the unit's
+-- summed counts of the reports in force (never typed by hand), with the report rows in force it came from
+-- (`evidence`: file, sheet, row) and, when it cannot be computed, why (`missing_reason`). Year figures count only when the unit's
 -- year is complete (poverty: its report; infrastructure: all four quarters; savings: its report); a Δ needs the
 -- previous year too. Rates are rates of sums; a rate difference is the difference of the unrounded rates.
 {% set indicators = {
@@ -130,25 +130,30 @@ levels as (
 
 reports as (
 
-    select family, district_code, year, file_name, sheet, period
-    from {{ ref('int_report_versions') }}
-    where in_force
-      and family in ({{ "'" ~ var('report_families') | join("', '") ~ "'" }})
+    -- the rows in force (int_<family>_rows) the figures are summed from, with their file, sheet and row
+    {% for family in var('report_families') %}
+    select '{{ family }}' as family, district_code, year, file_name, sheet, row_number, period
+    from {{ ref('int_' ~ family ~ '_rows') }}
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
 
 ),
 
 evidence as (
 
-    -- the in-force reports of a family, for the year alone and for the year with the previous one (a Δ)
+    -- the report rows in force of a family, for the year alone and for the year with the previous one (a Δ)
     select
         u.year,
         u.unit_code,
         r.family,
-        cast(to_json(list({'file_name': r.file_name, 'sheet': r.sheet, 'family': r.family, 'period': r.period}
-                          order by r.period, r.file_name) filter (where r.year = u.year)) as varchar)
+        cast(to_json(list({'file_name': r.file_name, 'sheet': r.sheet, 'row_number': r.row_number,
+                           'family': r.family, 'period': r.period}
+                          order by r.period, r.file_name, r.row_number) filter (where r.year = u.year)) as varchar)
                                                                                 as year_evidence,
-        cast(to_json(list({'file_name': r.file_name, 'sheet': r.sheet, 'family': r.family, 'period': r.period}
-                          order by r.period, r.file_name)) as varchar)          as delta_evidence
+        cast(to_json(list({'file_name': r.file_name, 'sheet': r.sheet, 'row_number': r.row_number,
+                           'family': r.family, 'period': r.period}
+                          order by r.period, r.file_name, r.row_number)) as varchar)
+                                                                                as delta_evidence
     from units as u
     inner join reports as r
         on  r.district_code = u.unit_code
