@@ -3,9 +3,9 @@
 -- (when there is one), the figures and the report row behind it. Thresholds are dbt vars (dbt_project.yml,
 -- flag_*). A flag is cleared when the plan in force for the year lists it (Đã xác minh) for the unit. Flags
 -- never change points; an uncleared flag only blocks the `Cờ thi đua` proposal (mart_emulation_ranking).
---   late_correction_raised_score is simplified: every later version of a report (a correction) that took effect
---   after the due date and has rows in force is flagged; whether it actually raised a scored actual is left to
---   the council (the detail says so).
+--   late_correction_raised_score is simplified to the rows: a correction in force, dated after the due date, one
+--   of whose rows moves a figure a score reads in the favourable direction against the row it replaced (whether
+--   the unit's plan scores that figure, and by how much the actual moved, is not recomputed).
 {{ config(schema='marts') }}
 
 with poverty as (
@@ -126,23 +126,85 @@ savings_far_above_plan as (
 
 ),
 
+versioned_rows as (
+
+    -- every row of every version of a report (not rejected, not a duplicate), with the figures a score may use
+    {% set measures = {
+        'poverty': ['total_households', 'poor_households', 'near_poor_households', 'em_poor_households'],
+        'infrastructure': ['rural_road_km', 'green_road_km', 'lit_road_km', 'people_contribution_vnd',
+                           'cast(ntm_standard as integer)', 'cast(ntm_advanced as integer)',
+                           'cast(ntm_model as integer)', 'ocop_products'],
+        'savings': ['planned_savings_vnd', 'achieved_savings_vnd'],
+    } %}
+    {% for family in var('report_families') %}
+    select
+        '{{ family }}' as family, v.district_code, v.period, v.year, v.version_number, v.effective_date, v.in_force,
+        r.file_name, r.sheet, r.row_number,
+        {{ 'r.commune_code' if family != 'savings' else 'null' }} as commune_code,
+        {{ 'r.commune_name' if family != 'savings' else 'coalesce(r.category_label, r.category)' }} as item_name,
+        r.{{ row_key(family) }} as item,
+        [{% for m in measures.get(family, []) %}cast({{ m if m.startswith('cast') else 'r.' ~ m }} as double){{ ', ' if not loop.last }}{% endfor %}]
+            as figures
+    from {{ ref('stg_' ~ family ~ '_rows') }} as r
+    inner join {{ ref('int_report_versions') }} as v
+        on v.report_id = r.report_id and v.file_name = r.file_name
+    where v.version_number is not null
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
+
+),
+
+late_candidates as (
+
+    -- each row of a correction in force dated after the due date, with the row it replaced: the same commune or
+    -- category in the latest earlier version that has it
+    select
+        cur.*,
+        e.due_date,
+        prev.file_name                                                          as prev_file_name,
+        prev.row_number                                                         as prev_row_number,
+        prev.figures                                                            as prev_figures
+    from versioned_rows as cur
+    inner join {{ ref('int_expected_reports') }} as e
+        on  e.family = cur.family
+        and e.period = cur.period
+        and e.district_code = cur.district_code
+    inner join versioned_rows as prev
+        on  prev.family = cur.family
+        and prev.district_code = cur.district_code
+        and prev.period = cur.period
+        and prev.item = cur.item
+        and prev.version_number < cur.version_number
+    where cur.in_force
+      and cur.version_number > 1
+      and cur.effective_date > e.due_date
+    qualify row_number() over (
+        partition by cur.file_name, cur.sheet, cur.row_number order by prev.version_number desc) = 1
+
+),
+
 late_corrections as (
 
+    -- the rows that move a figure a score reads the favourable way: fewer poor, near-poor or DTTS poor households
+    -- (or more households: a lower rate), more km, money contributed, NTM standards or OCOP products, more achieved
+    -- or less planned savings
     select
-        v.year, v.district_code, null as commune_code, 'late_correction_raised_score' as flag,
-        'Báo cáo sửa (lần nộp thứ ' || v.version_number || ') kỳ ' || v.period || ' lập ngày '
-            || strftime(v.effective_date, '%d/%m/%Y') || ', sau hạn ' || strftime(e.due_date, '%d/%m/%Y')
-            || ', đang có hiệu lực với ' || v.rows_in_force
-            || ' dòng: cần kiểm tra xem có làm tăng kết quả được chấm không'     as detail_vi,
-        v.file_name, v.sheet, cast(null as integer) as row_number
-    from {{ ref('int_report_versions') }} as v
-    inner join {{ ref('int_expected_reports') }} as e
-        on  e.family = v.family
-        and e.period = v.period
-        and e.district_code = v.district_code
-    where v.in_force
-      and v.version_number > 1
-      and v.effective_date > e.due_date
+        year, district_code, commune_code, 'late_correction_raised_score' as flag,
+        item_name || ': báo cáo sửa (lần nộp thứ ' || version_number || ') kỳ ' || period
+            || ' lập ngày ' || strftime(effective_date, '%d/%m/%Y') || ', sau hạn '
+            || strftime(due_date, '%d/%m/%Y') || ', thay dòng ' || prev_row_number || ' của tệp ' || prev_file_name
+            || ' theo hướng làm tăng kết quả được chấm'                          as detail_vi,
+        file_name, sheet, row_number
+    from late_candidates
+    where case family
+            when 'poverty' then coalesce(figures[1] > prev_figures[1], false)
+                             or coalesce(figures[2] < prev_figures[2], false)
+                             or coalesce(figures[3] < prev_figures[3], false)
+                             or coalesce(figures[4] < prev_figures[4], false)
+            when 'savings' then coalesce(figures[1] < prev_figures[1], false)
+                             or coalesce(figures[2] > prev_figures[2], false)
+            else list_bool_or(list_transform(list_zip(figures, prev_figures), lambda x: coalesce(x[1] > x[2], false)))
+          end
 
 ),
 
