@@ -31,7 +31,7 @@ parameters as (
         max(p.value) filter (where p.key = 'completed_from_pct')       as completed_from_pct,
         max(p.value) filter (where p.key = 'flags_per_cluster')        as flags_per_cluster,
         max(p.value) filter (where p.key = 'merits_per_cluster')       as merits_per_cluster
-    from {{ source('raw', 'plan_parameters') }} as p
+    from {{ ref('stg_plan_parameters') }} as p
     group by p.report_id, p.file_name
 
 )

@@ -9,7 +9,7 @@ with plans as (
 clusters as (
 
     select c.*
-    from {{ source('raw', 'plan_clusters') }} as c
+    from {{ ref('stg_plan_clusters') }} as c
     inner join plans as p on p.report_id = c.report_id and p.file_name = c.file_name
 
 ),
@@ -17,7 +17,7 @@ clusters as (
 criteria as (
 
     select c.*
-    from {{ source('raw', 'plan_criteria') }} as c
+    from {{ ref('stg_plan_criteria') }} as c
     inner join plans as p on p.report_id = c.report_id and p.file_name = c.file_name
 
 ),
@@ -25,7 +25,7 @@ criteria as (
 targets as (
 
     select t.*
-    from {{ source('raw', 'plan_targets') }} as t
+    from {{ ref('stg_plan_targets') }} as t
     inner join plans as p on p.report_id = t.report_id and p.file_name = t.file_name
 
 )

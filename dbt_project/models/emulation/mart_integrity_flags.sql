@@ -221,7 +221,7 @@ flags as (
 cleared as (
 
     select p.year, f.unit_code, f.flag_code, string_agg(f.note, '; ' order by f.row_number) as note
-    from {{ source('raw', 'plan_cleared_flags') }} as f
+    from {{ ref('stg_plan_cleared_flags') }} as f
     inner join {{ ref('int_emulation_plans') }} as p
         on p.report_id = f.report_id and p.file_name = f.file_name
     group by p.year, f.unit_code, f.flag_code
