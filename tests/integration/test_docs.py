@@ -7,7 +7,8 @@ from pipelines.defs.dbt import DBT_PROJECT
 from pipelines.cli.docs import docs
 
 MARTS = ["mart_poverty", "mart_infrastructure", "mart_savings", "mart_reporting_completeness",
-         "mart_report_submissions", "mart_report_issues", "dim_admin_unit"]
+         "mart_report_submissions", "mart_report_issues", "dim_admin_unit",
+         "mart_emulation_scores", "mart_emulation_ranking", "mart_integrity_flags"]
 
 
 def _mart_nodes():

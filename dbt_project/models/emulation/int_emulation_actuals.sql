@@ -1,0 +1,226 @@
+-- The actual of every indicator of the catalogue (spec emulation-scoring.md, "Indicator catalogue"), one row per
+-- (year, unit, indicator) for every district and year of the reporting calendar: unrounded, computed from the
+-- summed counts of the reports in force (never typed by hand), with the report rows in force it came from
+-- (`evidence`: file, sheet, row) and, when it cannot be computed, why (`missing_reason`). Year figures count only when the unit's
+-- year is complete (poverty: its report; infrastructure: all four quarters; savings: its report); a Δ needs the
+-- previous year too. Rates are rates of sums; a rate difference is the difference of the unrounded rates.
+{% set indicators = {
+    'poverty_rate_reduction_pp':      ('poverty', 'reduction'),
+    'em_poverty_rate_reduction_pp':   ('poverty', 'reduction'),
+    'poor_households_reduction':      ('poverty', 'reduction'),
+    'near_poverty_rate_reduction_pp': ('poverty', 'reduction'),
+    'ntm_communes_new':               ('infrastructure', 'increase'),
+    'ntm_advanced_communes_new':      ('infrastructure', 'increase'),
+    'ntm_model_communes_new':         ('infrastructure', 'increase'),
+    'ntm_share_pct':                  ('infrastructure', 'year'),
+    'ocop_products_new':              ('infrastructure', 'increase'),
+    'rural_road_km':                  ('infrastructure', 'year'),
+    'green_road_km':                  ('infrastructure', 'year'),
+    'lit_road_km':                    ('infrastructure', 'year'),
+    'people_contribution_share_pct':  ('infrastructure', 'year'),
+    'savings_achieved_pct_of_plan':   ('savings', 'year'),
+    'reporting_on_time_pct':          ('reporting', 'year'),
+} %}
+{% set family_vi = {'poverty': 'giảm nghèo', 'infrastructure': 'nông thôn mới và hạ tầng', 'savings': 'tiết kiệm',
+                    'reporting': 'nộp báo cáo'} %}
+
+with catalogue as (
+
+    select * from (values
+        {% for code, spec in indicators.items() %}
+        ('{{ code }}', '{{ spec[0] }}', '{{ spec[1] }}', '{{ family_vi[spec[0]] }}'){{ ',' if not loop.last }}
+        {% endfor %}
+    ) as t(indicator, family, kind, family_vi)
+
+),
+
+units as (
+
+    select distinct cast(left(period, 4) as integer) as year, district_code as unit_code
+    from {{ ref('int_expected_reports') }}
+
+),
+
+poverty as (
+
+    -- district rows only exist for a district that reported (complete)
+    select
+        year,
+        unit_code,
+        {{ pct_unrounded('poor_households', 'total_households') }}                 as poverty_rate,
+        {{ pct_unrounded('em_rate_poor_households', 'em_rate_households') }}       as em_poverty_rate,
+        cast(poor_households as double)                                          as poor_households,
+        {{ pct_unrounded('near_poor_households', 'total_households') }}            as near_poverty_rate
+    from {{ ref('int_poverty_by_unit') }}
+    where unit_level = 'district'
+
+),
+
+infrastructure_shares as (
+
+    select year, unit_code,
+           sum(share_contribution_vnd) as share_contribution_vnd,
+           sum(share_investment_vnd)   as share_investment_vnd
+    from {{ ref('int_infrastructure_quarter_by_unit') }}
+    group by year, unit_code
+
+),
+
+infrastructure as (
+
+    select
+        m.year,
+        m.unit_code,
+        cast(m.ntm_communes as double)                                           as ntm_communes,
+        cast(m.ntm_advanced_communes as double)                                  as ntm_advanced_communes,
+        cast(m.ntm_model_communes as double)                                     as ntm_model_communes,
+        cast(m.ocop_products as double)                                          as ocop_products,
+        {{ pct_unrounded('m.ntm_communes', 'm.ntm_communes_reported') }}           as ntm_share_pct,
+        cast(m.rural_road_km as double)                                          as rural_road_km,
+        cast(m.green_road_km as double)                                          as green_road_km,
+        cast(m.lit_road_km as double)                                            as lit_road_km,
+        {{ pct_unrounded('s.share_contribution_vnd', 's.share_investment_vnd') }}  as people_contribution_share_pct
+    from {{ ref('mart_infrastructure') }} as m
+    left join infrastructure_shares as s
+        on s.year = m.year and s.unit_code = m.unit_code
+    where m.period_type = 'year'
+      and m.unit_level = 'district'
+      and m.complete
+
+),
+
+savings as (
+
+    select
+        year,
+        unit_code,
+        {{ pct_unrounded('achieved_savings_vnd', 'planned_savings_vnd') }}         as savings_achieved_pct_of_plan
+    from {{ ref('mart_savings') }}
+    where category = 'total'
+      and unit_level = 'district'
+      and complete
+
+),
+
+reporting as (
+
+    select year, unit_code, on_time_pct as reporting_on_time_pct, evidence
+    from {{ ref('int_emulation_penalties') }}
+
+),
+
+levels as (
+
+    -- the value of the year of each indicator (for a Δ: the level compared with the previous year); `reported`
+    -- says whether the unit's year is there at all
+    {% for code, spec in indicators.items() %}
+    {% set level = {'poverty_rate_reduction_pp': 'poverty_rate', 'em_poverty_rate_reduction_pp': 'em_poverty_rate',
+                    'poor_households_reduction': 'poor_households',
+                    'near_poverty_rate_reduction_pp': 'near_poverty_rate',
+                    'ntm_communes_new': 'ntm_communes', 'ntm_advanced_communes_new': 'ntm_advanced_communes',
+                    'ntm_model_communes_new': 'ntm_model_communes', 'ocop_products_new': 'ocop_products'
+                   }.get(code, code) %}
+    {% set source = spec[0] %}
+    select year, unit_code, '{{ code }}' as indicator, cast({{ level }} as double) as level
+    from {{ source }}
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
+
+),
+
+reports as (
+
+    -- the rows in force (int_<family>_rows) the figures are summed from, with their file, sheet and row
+    {% for family in var('report_families') %}
+    select '{{ family }}' as family, district_code, year, file_name, sheet, row_number, period
+    from {{ ref('int_' ~ family ~ '_rows') }}
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
+
+),
+
+evidence as (
+
+    -- the report rows in force of a family, for the year alone and for the year with the previous one (a Δ)
+    select
+        u.year,
+        u.unit_code,
+        r.family,
+        cast(to_json(list({'file_name': r.file_name, 'sheet': r.sheet, 'row_number': r.row_number,
+                           'family': r.family, 'period': r.period}
+                          order by r.period, r.file_name, r.row_number) filter (where r.year = u.year)) as varchar)
+                                                                                as year_evidence,
+        cast(to_json(list({'file_name': r.file_name, 'sheet': r.sheet, 'row_number': r.row_number,
+                           'family': r.family, 'period': r.period}
+                          order by r.period, r.file_name, r.row_number)) as varchar)
+                                                                                as delta_evidence
+    from units as u
+    inner join reports as r
+        on  r.district_code = u.unit_code
+        and r.year in (u.year, u.year - 1)
+    group by u.year, u.unit_code, r.family
+
+),
+
+computed as (
+
+    select
+        u.year,
+        u.unit_code,
+        c.indicator,
+        c.family,
+        c.kind,
+        c.family_vi,
+        cur.level                                                               as level,
+        prev.level                                                              as previous_level,
+        cur.unit_code is not null                                               as reported,
+        prev.unit_code is not null                                              as previous_reported,
+        case c.kind
+            when 'reduction' then prev.level - cur.level
+            when 'increase'  then cur.level - prev.level
+            else cur.level
+        end                                                                     as actual,
+        case
+            when c.family = 'reporting' then rp.evidence
+            when c.kind = 'year' then e.year_evidence
+            else e.delta_evidence
+        end                                                                     as evidence
+    from units as u
+    cross join catalogue as c
+    left join levels as cur
+        on cur.year = u.year and cur.unit_code = u.unit_code and cur.indicator = c.indicator
+    left join levels as prev
+        on  c.kind <> 'year'
+        and prev.year = u.year - 1 and prev.unit_code = u.unit_code and prev.indicator = c.indicator
+    left join evidence as e
+        on e.year = u.year and e.unit_code = u.unit_code and e.family = c.family
+    left join reporting as rp
+        on c.family = 'reporting' and rp.year = u.year and rp.unit_code = u.unit_code
+
+)
+
+select
+    year,
+    unit_code,
+    indicator,
+    family,
+    actual,
+    level,
+    previous_level,
+    coalesce(evidence, '[]')                                                    as evidence,
+    case
+        when actual is not null then null
+        when not reported and family = 'reporting'
+            then 'Không tính được: năm ' || year || ' chưa có báo cáo nào đến hạn'
+        when not reported
+            then 'Không tính được: thiếu số liệu ' || family_vi || ' năm ' || year
+                 || ' (báo cáo chưa nộp, bị từ chối hoặc chưa đủ các kỳ)'
+        when level is null
+            then 'Không tính được: báo cáo ' || family_vi || ' năm ' || year || ' không có số liệu cho chỉ số này'
+        when not previous_reported
+            then 'Không tính được: không có số liệu ' || family_vi || ' năm trước (' || (year - 1)
+                 || ') để so sánh'
+        else 'Không tính được: báo cáo ' || family_vi || ' năm trước (' || (year - 1)
+             || ') không có số liệu cho chỉ số này'
+    end                                                                         as missing_reason
+from computed
