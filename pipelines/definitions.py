@@ -8,9 +8,10 @@ from .defs.ingest import district_reports, inbox_sensor, reference_data
 from .defs.publish import (daily_refresh, no_overdue_reports, postgres_marts, published_parquet,
                            published_warehouse, refresh_job)
 from .defs.resources import resources
+from .defs.scoreboard import scoreboard_site
 
 ALL_ASSETS = [reference_data, district_reports, emulation_dbt_assets, published_warehouse, published_parquet,
-              postgres_marts]
+              postgres_marts, scoreboard_site]
 ALL_CHECKS = [no_overdue_reports]
 
 defs = Definitions(

@@ -17,9 +17,7 @@ with keys as (
         and max(version_number) filter (where status = 'accepted')
             is distinct from max(version_number)
         or count_if(in_force and status not in ('accepted', 'partially_superseded')) > 0
-        -- documents (var document_families, the emulation plan) are in force whole, without rows to merge
-        or count_if(in_force <> (rows_in_force > 0)
-                    and family not in ({{ "'" ~ var('document_families') | join("', '") ~ "'" }})) > 0
+        or count_if(in_force <> (rows_in_force > 0)) > 0
 
 ),
 

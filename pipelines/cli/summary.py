@@ -58,6 +58,9 @@ def summary_text(published: Path, elapsed: float | None = None) -> str:
         lines.append("  * incomplete: not every district expected has reported; the figures are the sum of the "
                      "districts that did (units = reported/expected), without change")
     lines.extend(_serving_lines(published))
+    site = published.parent / "site" / "index.html"
+    if site.exists():
+        lines += ["", f"Scoreboard (bảng xếp hạng thi đua): {site}"]
     return "\n".join(lines)
 
 

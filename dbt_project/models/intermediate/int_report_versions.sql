@@ -137,10 +137,6 @@ resolved as (
         case
             when s.parse_status = 'rejected' then 'rejected'
             when s.content_copy_number > 1 then 'duplicate'
-            -- a document (var document_families: the emulation plan) has no rows to merge: the latest version
-            -- replaces the earlier ones whole
-            when s.family in ({{ "'" ~ var('document_families') | join("', '") ~ "'" }})
-                then case when c.version_rank = 1 then 'accepted' else 'superseded' end
             when c.version_rank = 1 or coalesce(vr.rows_in_force, 0) = coalesce(vr.version_rows, 0) then 'accepted'
             when vr.rows_in_force > 0 then 'partially_superseded'
             else 'superseded'
