@@ -36,7 +36,8 @@ def _number(text) -> float:
 def scoring(tmp_path_factory):
     root = tmp_path_factory.mktemp("scoring")
     inbox = root / "inbox"
-    shutil.copytree(SAMPLE_INBOX, inbox)
+    # the sample's own plans (seeds/make_plans.py) are left out: this test is about the plan below
+    shutil.copytree(SAMPLE_INBOX, inbox, ignore=shutil.ignore_patterns("84_ke-hoach-thi-dua_*"))
     targets = [["Đơn vị", "Mã đơn vị", "TC1", "TC2", "TC3", "TC4"]] + [
         [None, code, *values] for code, values in TARGETS.items()]
     plan_file(inbox, "ke_hoach_thi_dua_2023.xlsx", info=INFO, clusters=CLUSTERS, criteria=CRITERIA,
@@ -92,7 +93,7 @@ def _actuals(con, unit: str, year: int) -> dict[str, float]:
             "_late": statuses.count("late"), "_missing": statuses.count("missing")}
 
 
-@pytest.mark.parametrize("unit", ["850", "842"])
+@pytest.mark.parametrize("unit", ["850", "842", "846"])
 def test_one_unit_recomputed_by_hand(scoring, unit):
     con, _, _ = scoring
     actual = _actuals(con, unit, 2023)
@@ -152,3 +153,39 @@ def test_the_site_builds_from_the_scoring_marts(scoring):
     assert index.is_file()
     html = index.read_text()
     assert "Cụm 2" in html
+
+
+# ---------------------------------------------------------------------------------------------- the sample's plans
+
+def test_the_planted_case_is_flagged_and_passes_its_unit_over_for_the_flag(sample_db):
+    """seeds/make_plans.py and seeds/make_sample.py: Xã Nhị Long (29302, Càng Long) moved 11 poor households to
+    near-poor in 2023; Càng Long ranks first in Cụm 2 but the Cờ thi đua goes to the next eligible unit."""
+    assert query(sample_db, """SELECT year, unit_code, commune_code, flag, cleared, file_name
+                               FROM marts.mart_integrity_flags""") == [
+        (2023, "844", "29302", "poor_moved_to_near_poor", False, "844_cang-long_2023.xlsx")]
+    ranking = {unit: (rank, proposal, eligible) for unit, rank, proposal, eligible in query(
+        sample_db, """SELECT unit_code, rank_in_cluster, proposed_commendation, eligible
+                      FROM marts.mart_emulation_ranking WHERE year = 2023 AND cluster = 'Cụm 2'""")}
+    assert ranking["844"] == (1, "Bằng khen", False)
+    assert ranking["847"] == (2, "Cờ thi đua", True)
+    # 2022: Cầu Kè and Tiểu Cần tie on every criterion and share the rank
+    tied = query(sample_db, """SELECT unit_code, rank_in_cluster, total_points FROM marts.mart_emulation_ranking
+                               WHERE year = 2022 AND unit_code IN ('845', '846') ORDER BY unit_code""")
+    assert tied[0][1:] == tied[1][1:] and tied[0][1] == 2
+
+
+def test_clearing_the_flag_in_the_plan_lets_the_unit_have_the_flag(tmp_path):
+    """The council checks the case and clears it in a later version of the 2023 plan (sheet Đã xác minh)."""
+    import openpyxl
+
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLE_INBOX, inbox)
+    book = openpyxl.load_workbook(inbox / "84_ke-hoach-thi-dua_2023.xlsx")
+    book["Thông tin"]["B4"] = dt.datetime(2023, 2, 1)
+    book["Đã xác minh"].append(["Huyện Càng Long", "844", "poor_moved_to_near_poor", "Đã xác minh tại xã"])
+    book.save(inbox / "84_ke-hoach-thi-dua_2023_bo-sung.xlsx")
+    with refreshed(inbox, tmp_path / "emulation.duckdb") as con:
+        assert query(con, "SELECT cleared, cleared_note FROM marts.mart_integrity_flags") == [
+            (True, "Đã xác minh tại xã")]
+        assert query(con, """SELECT rank_in_cluster, proposed_commendation, eligible FROM marts.mart_emulation_ranking
+                             WHERE year = 2023 AND unit_code = '844'""") == [(1, "Cờ thi đua", True)]
