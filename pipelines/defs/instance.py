@@ -14,7 +14,10 @@ from ..settings import dagster_home
 
 DAGSTER_YAML = """\
 # Dagster's instance configuration for this warehouse (created by the emulation project; see README "Dagster UI").
-# Empty: runs, event logs and schedules are kept in SQLite files in this folder.
+# Runs, event logs and schedules are kept in SQLite files in this folder. No telemetry: the project runs offline
+# (and on office machines that must not call out).
+telemetry:
+  enabled: false
 """
 
 
