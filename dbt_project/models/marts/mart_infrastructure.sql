@@ -136,9 +136,7 @@ select
     p.stock_quarter,
     p.communes_reported,
     p.districts_reported,
-    coalesce(c.units_reported, 0)                                   as units_reported,
-    c.units_expected,
-    coalesce(c.complete, false)                                     as complete,
+    {{ coverage_columns('c') }},
     p.contribution_rows_reported,
     p.ntm_communes_reported
 from all_periods as p

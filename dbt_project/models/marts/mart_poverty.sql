@@ -21,9 +21,7 @@ with_rates as (
 
     select
         h.*,
-        coalesce(c.units_reported, 0)                                       as units_reported,
-        c.units_expected,
-        coalesce(c.complete, false)                                         as complete,
+        {{ coverage_columns('c') }},
         {{ pct_unrounded('h.poor_households', 'h.total_households') }}      as poverty_rate,
         {{ pct_unrounded('h.near_poor_households', 'h.total_households') }} as near_poverty_rate,
         {{ pct_unrounded('h.em_rate_poor_households', 'h.em_rate_households') }}      as em_poverty_rate,

@@ -30,9 +30,7 @@ select
     s.category_sort_order,
     s.parent_code,
     s.districts_reported,
-    coalesce(c.units_reported, 0)                                           as units_reported,
-    c.units_expected,
-    coalesce(c.complete, false)                                             as complete,
+    {{ coverage_columns('c') }},
     s.budget_rows_reported
 from savings as s
 left join coverage as c
