@@ -17,7 +17,8 @@ from ..storage.state import fingerprint, published_state, reusable_files
 from ..storage.state import store as store_state
 from .resources import OWNER, RefreshLockResource, WarehouseResource
 
-REFERENCE_TABLES = ("admin_units", "reporting_calendar", "savings_categories", "rule_catalogue")
+REFERENCE_TABLES = ("admin_units", "admin_units_2025", "commune_crosswalk", "commune_split_shares",
+                    "reporting_calendar", "savings_categories", "rule_catalogue")
 # Files on a network share, a disk briefly full: worth one more try. dbt failures are not retried (a failing
 # test fails the same way again).
 IO_RETRY = RetryPolicy(max_retries=1, delay=2)

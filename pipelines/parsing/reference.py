@@ -238,13 +238,16 @@ class CalendarEntry:
     period: str
     period_type: str
     due_date: dt.date
+    reporting_level: str = "district"  # 'district' (units of 2025-03-01) | 'commune' (units of 2025-07-01)
+    old_province_code: str = ""  # 'commune': only new communes that took in this old province's communes
 
 
 def load_calendar(path: Path) -> list[CalendarEntry]:
     with open(path, encoding="utf-8-sig", newline="") as f:
         return [
             CalendarEntry(r["province_code"], r["family"], r["period"], r["period_type"],
-                          dt.date.fromisoformat(r["due_date"]))
+                          dt.date.fromisoformat(r["due_date"]), r.get("reporting_level") or "district",
+                          r.get("old_province_code") or "")
             for r in csv.DictReader(f)
         ]
 
@@ -272,8 +275,8 @@ class Reference:
 
     @property
     def provinces(self) -> list[str]:
-        """Provinces whose districts report (those named in the calendar)."""
-        return sorted({e.province_code for e in self.calendar})
+        """Provinces whose districts report (those the calendar names with reporting level 'district')."""
+        return sorted({e.province_code for e in self.calendar if e.reporting_level == "district"})
 
     def due_date(self, province_code: str, family: str, period: str) -> dt.date | None:
         for e in self.calendar:

@@ -157,12 +157,24 @@ def rule_catalogue() -> pl.DataFrame:
                                 "message_template": pl.String}, orient="row")
 
 
+SPLIT_SHARES_FILE = "commune_split_shares.csv"  # optional: shares of an old commune split between new ones
+
+
 def land_reference(db_path: Path, reference_dir: Path) -> dict[str, int]:
-    """Load the reference CSVs as raw.admin_units, raw.reporting_calendar, raw.savings_categories, and the rule
-    catalogue as raw.rule_catalogue."""
+    """Load the reference CSVs as raw.admin_units (units of 2025-03-01), raw.admin_units_2025 (units of
+    2025-07-01), raw.commune_crosswalk (old commune -> new commune), raw.commune_split_shares (optional file; empty
+    table without it), raw.reporting_calendar, raw.savings_categories, and the rule catalogue as
+    raw.rule_catalogue."""
+    shares = reference_dir / SPLIT_SHARES_FILE
     frames = {
         "rule_catalogue": rule_catalogue(),
         "admin_units": pl.read_csv(reference_dir / "admin_units.csv", infer_schema=False),
+        "admin_units_2025": pl.read_csv(reference_dir / "admin_units_2025-07-01.csv", infer_schema=False),
+        "commune_crosswalk": pl.read_csv(reference_dir / "commune_crosswalk_2025-07-01.csv", infer_schema=False),
+        "commune_split_shares": (pl.read_csv(shares, infer_schema=False) if shares.exists() else
+                                 pl.DataFrame(schema={"old_commune_code": pl.String, "new_commune_code": pl.String,
+                                                      "share": pl.String}))
+        .with_columns(pl.col("share").cast(pl.Float64)),
         "reporting_calendar": pl.read_csv(reference_dir / "reporting_calendar.csv", infer_schema=False)
         .with_columns(pl.col("due_date").str.to_date("%Y-%m-%d")),
         "savings_categories": pl.read_csv(reference_dir / "savings_categories.csv", infer_schema=False)
