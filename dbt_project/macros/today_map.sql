@@ -20,7 +20,8 @@
     commune whose other part lies in another province: the province's figure is approximate too).
 
   roll_up_to_2025_province(commune_rows, keys, measures, decimals)
-    The rows of onto_2025_communes as they are (unit_level 'commune'), plus one row per new province and `keys`
+    The rows of onto_2025_communes as they are (unit_level 'commune', unit_name and parent_code from
+    stg_admin_units_2025), plus one row per new province and `keys`
     with the sums of its commune rows; `coverage_pct` = 100 × the commune rows' covered shares summed / the
     province's communes on the list of 2025-07-01 (the former Trà Vinh's 41 whole communes of Tỉnh Vĩnh Long's
     124: 33.06), `approximate`.
@@ -48,40 +49,26 @@
 
     parts as (
 
-        -- the parts of each row on today's communes: old-list rows through the crosswalk, new-list rows as they are
+        -- the parts of each row on today's communes: a row of the old list through the crosswalk (one part per
+        -- link of its old commune), a row of the new list as it is (one part, itself)
         select
             {%- for key in keys %}
             r.{{ key }},
             {%- endfor %}
             r.commune_code                                                              as source_commune,
-            l.new_commune_code                                                          as unit_code,
-            l.share / l.new_commune_weight                                              as covered_share,
-            l.approximate,
-            l.approximate and l.split_across_provinces                                  as approximate_in_province
+            coalesce(l.new_commune_code, r.commune_code)                                as unit_code,
+            coalesce(l.share / l.new_commune_weight, 1.0)                               as covered_share,
+            coalesce(l.approximate, false)                                              as approximate,
+            coalesce(l.approximate and l.split_across_provinces, false)                 as approximate_in_province
             {%- for measure in measures %},
-            r.{{ measure }} * l.share                                                   as {{ measure }}__exact
+            r.{{ measure }} * coalesce(l.share, 1.0)                                    as {{ measure }}__exact
             {%- endfor %}
         from {{ rows }} as r
-        inner join links as l
-            on l.old_commune_code = r.commune_code
-        where r.generation = '2025-03-01'
-
-        union all
-
-        select
-            {%- for key in keys %}
-            r.{{ key }},
-            {%- endfor %}
-            r.commune_code                                                              as source_commune,
-            r.commune_code                                                              as unit_code,
-            1.0                                                                         as covered_share,
-            false                                                                       as approximate,
-            false                                                                       as approximate_in_province
-            {%- for measure in measures %},
-            cast(r.{{ measure }} as double)                                             as {{ measure }}__exact
-            {%- endfor %}
-        from {{ rows }} as r
+        left join links as l
+            on  r.generation = '2025-03-01'
+            and l.old_commune_code = r.commune_code
         where r.generation = '2025-07-01'
+           or l.old_commune_code is not null
 
     ),
 
@@ -146,6 +133,7 @@
         {%- endfor %}
         c.unit_code,
         'commune'                                                                       as unit_level,
+        u.full_name                                                                     as unit_name,
         u.parent_code,
         {%- for measure in measures %}
         c.{{ measure }},
@@ -165,6 +153,7 @@
         {%- endfor %}
         u.parent_code                                                                   as unit_code,
         'province'                                                                      as unit_level,
+        any_value(p.full_name)                                                          as unit_name,
         cast(null as varchar)                                                           as parent_code,
         {% if measures %}{{ sum_measures(measures, decimals, 'c.') }},{% endif %}
         {{ pct('sum(c.covered_share)', 'any_value(n.communes)') }}                     as coverage_pct,
@@ -180,5 +169,20 @@
         group by parent_code
     ) as n
         on n.parent_code = u.parent_code
+    inner join {{ ref('stg_admin_units_2025') }} as p
+        on  p.unit_code = u.parent_code
+        and p.unit_level = 'province'
     group by {% for key in keys %}c.{{ key }}, {% endfor %}u.parent_code
+{%- endmacro %}
+
+
+{#
+  The columns a row on today's map adds to those of the as-reported mart: coverage_pct, approximate, and complete
+  (coverage_pct = 100), from the relation under `alias` (default: none).
+#}
+{% macro today_map_columns(alias='') -%}
+    {%- set a = alias ~ '.' if alias else '' -%}
+    {{ a }}coverage_pct,
+    {{ a }}approximate,
+    {{ a }}coverage_pct = 100                                                      as complete
 {%- endmacro %}

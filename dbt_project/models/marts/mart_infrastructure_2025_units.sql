@@ -105,7 +105,7 @@ select
     a.year,
     a.quarter,
     a.unit_code,
-    u.full_name                                                                     as unit_name,
+    a.unit_name,
     a.unit_level,
     a.rural_road_km,
     a.green_road_km,
@@ -125,13 +125,8 @@ select
     a.communes_reported,
     a.contribution_rows_reported,
     a.ntm_communes_reported,
-    a.coverage_pct,
-    a.approximate,
-    a.coverage_pct = 100                                                            as complete
+    {{ today_map_columns('a') }}
 from all_units as a
-inner join {{ ref('stg_admin_units_2025') }} as u
-    on  u.unit_code = a.unit_code
-    and u.unit_level = a.unit_level
 left join quarters_present as p
     on  p.year = a.year
     and p.unit_code = a.unit_code

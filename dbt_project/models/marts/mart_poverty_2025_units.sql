@@ -46,36 +46,16 @@ with_rates as (
 
     select
         a.*,
-        u.full_name                                                                 as unit_name,
         a.coverage_pct = 100 and not a.approximate                                  as comparable,
-        {{ pct_unrounded('a.poor_households', 'a.total_households') }}              as poverty_rate,
-        {{ pct_unrounded('a.near_poor_households', 'a.total_households') }}         as near_poverty_rate,
-        {{ pct_unrounded('a.em_rate_poor_households', 'a.em_rate_households') }}      as em_poverty_rate,
-        {{ pct_unrounded('a.em_rate_near_poor_households', 'a.em_rate_households') }} as em_near_poverty_rate
+        {{ poverty_rates('a') }}
     from all_units as a
-    inner join {{ ref('stg_admin_units_2025') }} as u
-        on  u.unit_code = a.unit_code
-        and u.unit_level = a.unit_level
 
 ),
 
 pairs as (
 
     -- the previous year of the same new unit, only when both years are complete and exact
-    select
-        cur.*,
-        case when cur.comparable and prev.comparable then prev.unit_code end   as prev_unit_code,
-        prev.poor_households                                                    as prev_poor_households,
-        prev.poverty_rate                                                       as prev_poverty_rate,
-        prev.em_poor_households                                                 as prev_em_poor_households,
-        prev.em_poverty_rate                                                    as prev_em_poverty_rate,
-        prev.near_poor_households                                               as prev_near_poor_households,
-        prev.near_poverty_rate                                                  as prev_near_poverty_rate
-    from with_rates as cur
-    left join with_rates as prev
-        on  prev.unit_code = cur.unit_code
-        and prev.unit_level = cur.unit_level
-        and prev.year = cur.year - 1
+    {{ poverty_previous_year('with_rates', ['unit_code', 'unit_level'], 'comparable') }}
 
 )
 
@@ -84,35 +64,12 @@ select
     unit_code,
     unit_name,
     unit_level,
-    total_households,
-    poor_households,
-    near_poor_households,
-    round(poverty_rate, 2)                                                  as poverty_rate_pct,
-    round(near_poverty_rate, 2)                                             as near_poverty_rate_pct,
-    em_households,
-    em_poor_households,
-    em_near_poor_households,
-    round(em_poverty_rate, 2)                                               as em_poverty_rate_pct,
-    round(em_near_poverty_rate, 2)                                          as em_near_poverty_rate_pct,
-    case when prev_unit_code is not null
-        then poor_households - prev_poor_households end                     as poor_households_change,
-    case when prev_unit_code is not null
-        then round(poverty_rate - prev_poverty_rate, 2) end                 as poverty_rate_change_pp,
-    case when prev_unit_code is not null
-        then em_poor_households - prev_em_poor_households end               as em_poor_households_change,
-    case when prev_unit_code is not null
-        then round(em_poverty_rate - prev_em_poverty_rate, 2) end           as em_poverty_rate_change_pp,
-    case when prev_unit_code is not null
-        then near_poor_households - prev_near_poor_households end           as near_poor_households_change,
-    case when prev_unit_code is not null
-        then round(near_poverty_rate - prev_near_poverty_rate, 2) end       as near_poverty_rate_change_pp,
+    {{ poverty_figures() }},
     parent_code,
     communes_reported,
     em_communes_reported,
     em_rate_households,
     em_rate_poor_households,
     em_rate_near_poor_households,
-    coverage_pct,
-    approximate,
-    coverage_pct = 100                                                      as complete
+    {{ today_map_columns() }}
 from pairs

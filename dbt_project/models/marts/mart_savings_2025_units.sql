@@ -100,6 +100,7 @@ old_rows as (
     select
         f.*,
         'province'                                                                  as unit_level,
+        c.unit_name,
         cast(null as varchar)                                                       as parent_code,
         cast(null as bigint)                                                        as communes_reported,
         c.coverage_pct,
@@ -190,7 +191,7 @@ all_rows as (
 select
     a.year,
     a.unit_code,
-    u.full_name                                                                     as unit_name,
+    a.unit_name,
     a.unit_level,
     a.category,
     a.budget_vnd,
@@ -205,12 +206,7 @@ select
     a.communes_reported,
     a.budget_achieved_savings_vnd,
     cast(a.budget_rows_reported as bigint)                                          as budget_rows_reported,
-    a.coverage_pct,
-    a.approximate,
-    a.coverage_pct = 100                                                            as complete
+    {{ today_map_columns('a') }}
 from all_rows as a
-inner join {{ ref('stg_admin_units_2025') }} as u
-    on  u.unit_code = a.unit_code
-    and u.unit_level = a.unit_level
 left join {{ ref('stg_savings_categories') }} as c
     on c.category = a.category
