@@ -3,8 +3,8 @@
   period on the units of 2025-07-01, for the marts *_2025_units. Two macros, used by the three of them:
 
   onto_2025_communes(rows, keys, measures, decimals)
-    `rows` (a CTE) has one row per reporting commune and `keys`, with `commune_code`, `generation` (the list the
-    row's period is on, macro unit_generation) and the `measures`. A row of the new list ('2025-07-01') is
+    `rows` (a CTE) has one row per reporting commune and `keys`, with `commune_code`, `period` (whose list of
+    units, macro unit_generation, says which list `commune_code` is on) and the `measures`. A row of the new list ('2025-07-01') is
     already on today's commune. A row of the old list ('2025-03-01') goes through stg_commune_crosswalk: whole
     ('full') into the new commune it became; a split ('partial') old commune is divided by `share` (the
     commune_split_shares.csv share, else equal parts), and the new communes it reached are `approximate`.
@@ -65,9 +65,9 @@
             {%- endfor %}
         from {{ rows }} as r
         left join links as l
-            on  r.generation = '2025-03-01'
+            on  {{ unit_generation('r.period') }} = '2025-03-01'
             and l.old_commune_code = r.commune_code
-        where r.generation = '2025-07-01'
+        where {{ unit_generation('r.period') }} = '2025-07-01'
            or l.old_commune_code is not null
 
     ),

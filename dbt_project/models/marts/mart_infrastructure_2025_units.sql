@@ -18,8 +18,8 @@ with report_rows as (
 
     select
         r.*,
-        {{ unit_generation('r.period') }}                                            as generation,
-        coalesce(case when generation = '2025-03-01' then old.unit_type else new.unit_type end = 'Xã', false)
+        coalesce(case when {{ unit_generation('r.period') }} = '2025-03-01' then old.unit_type else new.unit_type end
+                 = 'Xã', false)
                                                                                     as is_xa,
         r.investment_vnd is not null and r.people_contribution_vnd is not null      as contribution_reported,
         case when contribution_reported then r.investment_vnd end                   as share_investment_vnd,

@@ -16,7 +16,6 @@ with report_rows as (
 
     select
         *,
-        {{ unit_generation('period') }}                                 as generation,
         em_households is not null
             and em_poor_households is not null
             and em_near_poor_households is not null                     as em_reported,

@@ -19,7 +19,7 @@ with report_rows as (
 
     select
         *,
-        {{ unit_generation('period') }}                                             as generation,
+        {{ unit_generation('period') }}                                             as units_list,
         case when budget_vnd is not null then achieved_savings_vnd end              as budget_achieved_savings_vnd,
         cast(budget_vnd is not null as integer)                                     as budget_rows_reported
     from {{ ref('int_savings_rows') }}
@@ -41,7 +41,7 @@ old_districts as (
     inner join {{ ref('stg_admin_units_2025') }} as p
         on  p.unit_level = 'province'
         and list_contains(string_split(p.old_province_codes, ';'), d.parent_code)
-    where r.generation = '2025-03-01'
+    where r.units_list = '2025-03-01'
 
 ),
 
@@ -75,7 +75,7 @@ old_communes_covered as (
     select distinct
         r.year,
         c.unit_code                                                                 as commune_code,
-        '2025-03-01'                                                                as generation
+        r.period
     from old_districts as r
     inner join {{ ref('stg_admin_units') }} as c
         on  c.district_code = r.district_code
@@ -121,16 +121,16 @@ new_rows_reported as (
     select
         year,
         unit_code                                                                   as commune_code,
-        generation,
+        period,
         category,
         {{ amounts | join(',\n        ') }},
         1                                                                           as communes_reported
     from report_rows
-    where generation = '2025-07-01'
+    where units_list = '2025-07-01'
       and unit_code in (select unit_code from {{ ref('stg_admin_units_2025') }} where unit_level = 'commune')
     {% else %}
     select
-        cast(null as integer) as year, cast(null as varchar) as commune_code, cast(null as varchar) as generation,
+        cast(null as integer) as year, cast(null as varchar) as commune_code, cast(null as varchar) as period,
         cast(null as varchar) as category,
         {%- for amount in amounts %}
         cast(null as bigint) as {{ amount }},
@@ -150,12 +150,12 @@ new_commune_categories as (
     select
         year,
         commune_code,
-        generation,
+        period,
         'total'                                                                     as category,
         {{ sum_measures(amounts) }},
         1                                                                           as communes_reported
     from new_rows_reported
-    group by year, commune_code, generation
+    group by year, commune_code, period
 
 ),
 
