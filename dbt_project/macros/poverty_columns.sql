@@ -3,12 +3,24 @@
   has the same logic inline and can switch to these): the unrounded rates of a row of summed counts, the pairing
   with the same unit's previous year, and the published columns (counts, rates rounded to 2 decimals, changes).
 
+  poverty_em_rate_columns()               -- of a commune row: em_reported (all three DTTS counts given) and the
+                                          -- em_rate_* counts (NULL unless em_reported), the DTTS rates' terms
   poverty_rates(alias)                    -- the four unrounded rates (DTTS ones from the em_rate_* counts)
   poverty_previous_year(rows, unit_keys, comparable)
                                           -- rows + prev_* of the same unit_keys' previous year; prev_unit_code
                                           -- is set only when `comparable` holds for both years
   poverty_figures()                       -- the published count, rate and change columns of a paired row
 #}
+{% macro poverty_em_rate_columns() -%}
+    em_households is not null
+        and em_poor_households is not null
+        and em_near_poor_households is not null                         as em_reported,
+    case when em_reported then em_households end                        as em_rate_households,
+    case when em_reported then em_poor_households end                   as em_rate_poor_households,
+    case when em_reported then em_near_poor_households end              as em_rate_near_poor_households
+{%- endmacro %}
+
+
 {% macro poverty_rates(alias) -%}
     {{ pct_unrounded(alias ~ '.poor_households', alias ~ '.total_households') }}              as poverty_rate,
     {{ pct_unrounded(alias ~ '.near_poor_households', alias ~ '.total_households') }}         as near_poverty_rate,
