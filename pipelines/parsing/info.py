@@ -57,23 +57,26 @@ def apply_header(report: ParsedReport, info: dict[str, str], ctx: Context) -> No
     if isinstance(report.issues, IssueList):  # the first step of every report that knows the limits
         report.issues.cap = ctx.limits.max_issues_per_rule
     spec = FAMILIES[report.family] if report.family else None
+    period_issues = []  # listed after the unit's, as the sheet reads ('Đơn vị' above 'Kỳ báo cáo')
     period_text = info.get("period")
     if not period_text:
-        report.issues.append(issue("period_missing"))
+        period_issues.append(issue("period_missing"))
     else:
         try:
-            period = parse_period(period_text)
+            report.period = parse_period(period_text)
         except ValueError:
-            report.issues.append(issue("period_invalid", value=period_text))
+            period_issues.append(issue("period_invalid", value=period_text))
         else:
+            period = report.period
             if spec and period.type != spec.period_type:
-                report.issues.append(issue("period_wrong_type", value=period_text, family_vi=spec.vi,
+                period_issues.append(issue("period_wrong_type", value=period_text, family_vi=spec.vi,
                                            expected_vi=PERIOD_TYPE_VI[spec.period_type]))
             elif period.last_day >= ctx.today:
-                report.issues.append(issue("period_in_future", period=period.code,
+                period_issues.append(issue("period_in_future", period=period.code,
                                            end=period.last_day.strftime("%d/%m/%Y")))
-            report.period = period
-    _apply_unit(report, info, ctx)
+    # a period already refused does not decide the list of units: its own error says what to fix
+    _apply_unit(report, info, ctx, None if period_issues else report.period)
+    report.issues.extend(period_issues)
     if info.get("report_date"):
         try:
             report.report_date = parse_date(info["report_date"])
@@ -88,19 +91,20 @@ def apply_header(report: ParsedReport, info: dict[str, str], ctx: Context) -> No
     report.prepared_by = info.get("prepared_by")
 
 
-def _apply_unit(report: ParsedReport, info: dict[str, str], ctx: Context) -> None:
-    """The reporting unit (`report.unit`; `report.district` too for a district), on the list of the period."""
+def _apply_unit(report: ParsedReport, info: dict[str, str], ctx: Context, period: Period | None) -> None:
+    """The reporting unit (`report.unit`; `report.district` too for a district), on the list of the period
+    (without one, the list that has the unit: the period's own error says what to fix)."""
     code, name = info.get("district_code"), info.get("district_name")
     if not code and not name:
         report.issues.append(issue("district_missing"))
         return
     value = code or name
-    after = report.period is not None and report.period.last_day > LAST_DAY_OF_DISTRICTS
+    after = period is not None and period.last_day > LAST_DAY_OF_DISTRICTS
     try:
-        unit = ctx.reference.match_reporting_unit(name, code, report.period)
+        unit = ctx.reference.match_reporting_unit(name, code, period)
     except MatchError as err:
         if err.kind == "not_valid_for_period":
-            report.issues.append(_not_valid_for_period(value, err, report.period))
+            report.issues.append(_not_valid_for_period(value, err, period))
         elif err.kind == "ambiguous":
             report.issues.append(issue("unit_ambiguous" if after else "district_ambiguous", value=value,
                                        candidates=describe_units(err.candidates)))
