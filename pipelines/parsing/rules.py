@@ -190,7 +190,7 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "must settle it."),
     Rule("unit_not_valid_for_period", ERROR,
          "'{value}' ở trang 'Thông tin' là {unit}, {unit_when}; kỳ báo cáo {period} {period_when}, nên do "
-         "{who}: {candidates}. Ghi 'Đơn vị' và 'Mã đơn vị' của đơn vị lập báo cáo ở trang 'Thông tin' (lệnh "
+         "{who} lập báo cáo. Các đơn vị báo cáo kỳ này trên địa bàn đó: {candidates}. Ghi 'Đơn vị' và 'Mã đơn vị' của đơn vị lập báo cáo ở trang 'Thông tin' (lệnh "
          "'emulation template' tạo mẫu đúng cho đơn vị và kỳ), hoặc sửa 'Kỳ báo cáo' nếu ghi nhầm kỳ.",
          "The reporting unit does not exist in the period's list of units (docs/reorganisation.md): a district "
          "for a period ending after 30 June 2025, or a new commune or province (units of 2025-07-01) for a "

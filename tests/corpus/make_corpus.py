@@ -733,7 +733,8 @@ def invalid_files() -> dict[str, bytes]:
                                           [[1, "Xã Bình Tân", None, *poverty_values(0)]])
     files["commune_not_reporting_unit.xlsx"] = pov(
         info_sheet("Phường Trà Vinh", period="Năm 2025", date="10/01/2026"),
-        [[1, "Phường Trà Vinh", "29242", *poverty_values(0)], [2, "Xã Càng Long", None, *poverty_values(1)]])
+        [[1, "Phường Trà Vinh", "29242", *poverty_values(0)], [2, "Xã Càng Long", None, *poverty_values(1)]],
+        total_label=None)
     files["savings_from_province.xlsx"] = book(info_sheet(None, code="86", period="Năm 2025", date="20/01/2026"),
                                                savings_sheet(savings_data()))
 
