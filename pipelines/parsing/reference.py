@@ -480,12 +480,15 @@ class Reference:
             return [unit]
         communes = self.units_2025.communes_by_province.get(unit.code, [])
         entry = self.calendar_entry(unit, family, period)
-        if entry is None or not entry.old_province_code:
-            return communes
-        old = entry.old_province_code
-        became = {new for c in self.units.communes.values() if self.units.districts[c.parent_code].parent_code == old
-                  for new in self.crosswalk.new_of_old.get(c.code, [])}
-        return [c for c in communes if c.code in became]
+        return [c for c in communes if entry is None or self.expected(c, entry)]
+
+    def expected(self, unit: Unit, entry: CalendarEntry) -> bool:
+        """Whether the calendar entry expects this unit's report: with an `old_province_code`, only the new
+        communes that took in communes of that old province (and the new province itself)."""
+        if unit.level != "commune" or not entry.old_province_code:
+            return True
+        return any(self.units.districts[self.units.communes[old].parent_code].parent_code == entry.old_province_code
+                   for old in self.crosswalk.old_of_new.get(unit.code, []) if old in self.units.communes)
 
     def match_row_commune(self, unit: Unit, name: str | None, code: str | None) -> Unit:
         """The commune a data row of this unit's report names (code wins), on the unit's list. A new commune's

@@ -269,3 +269,13 @@ def test_csv_with_new_unit_codes(tmp_path, reference):
     assert [r["commune_code"] for r in infrastructure.rows] == ["29266"]
     assert "commune_missing" in rules(infrastructure) and not infrastructure.rejected
 
+
+
+def test_new_commune_outside_the_calendar_scope_is_not_expected(tmp_path, reference):
+    """Tỉnh Vĩnh Long's calendar expects the communes of the former Trà Vinh: Phường Bến Tre is accepted, but
+    its report has no due date (period_not_in_calendar names the scope)."""
+    path = write_workbook(tmp_path / "c.xlsx", {"Mã đơn vị": "28789", "Kỳ báo cáo": "Năm 2025"},
+                          {"Giảm nghèo": poverty_sheet([[1, "Phường Bến Tre", None, 5000, 50, 80]])})
+    (report,) = parse(path, reference)
+    assert report.status == "accepted" and rules(report) == ["period_not_in_calendar"]
+    assert "tỉnh Vĩnh Long (chỉ các xã, phường trên địa bàn tỉnh Trà Vinh cũ)" in report.issues[0].message
