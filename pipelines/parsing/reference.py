@@ -24,7 +24,7 @@ from .text import Period, clean, fold, tone_key
 class Unit:
     code: str
     name: str  # bare name as in the GSO list: 'Càng Long', '1' for Phường 1
-    type: str  # 'Huyện', 'Thị xã', 'Thành phố', 'Quận', 'Xã', 'Phường', 'Thị trấn'
+    type: str  # 'Tỉnh', 'Thành phố', 'Huyện', 'Thị xã', 'Quận', 'Xã', 'Phường', 'Thị trấn', 'Đặc khu'
     parent_code: str  # a district's province, a commune's district (2025-03-01) or province (2025-07-01)
     level: str = ""  # 'province' | 'district' | 'commune'
 
