@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+import uuid
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -145,9 +146,10 @@ def _run_refresh(inbox: Path, published: Path, reference: Path, wait_seconds: fl
     # The warehouse's own Dagster instance (DAGSTER_HOME or warehouse/.dagster): the run, its materializations
     # and checks are what the UI shows, and what its next run compares with.
     before = _file_identity(published)
-    with (warehouse_instance(published) as instance, run_history_writes(dagster_home(published)),
+    run_id = str(uuid.uuid4())  # chosen here: run_history_writes prepares the run's own event database
+    with (warehouse_instance(published) as instance, run_history_writes(dagster_home(published), run_id),
           open(log_path, "w") as log, redirect_stdout(log)):
-        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
+        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags, run_id=run_id,
                                         run_config={"loggers": {"progress": {}}})
     elapsed = time.monotonic() - started
     if not result.success:

@@ -7,7 +7,7 @@ import sqlite3
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from pipelines.defs.instance import HISTORY_DATABASES, run_history_writes
+from pipelines.defs.instance import HISTORY_DATABASES, RUN_EVENTS, run_history_writes
 
 FULL, NORMAL = 2, 1
 
@@ -39,15 +39,19 @@ def _write_once(path) -> int:
 def test_writes_during_a_run_keep_the_log_and_flush_less(tmp_path):
     index = _history(tmp_path)
     wal = index.with_name(index.name + "-wal")
-    with run_history_writes(tmp_path):
+    run_events = tmp_path / RUN_EVENTS.format(run_id="r1")
+    with run_history_writes(tmp_path, "r1"):
         assert _write_once(index) == NORMAL
         assert wal.exists()  # not the last connection: the log was not copied back and removed
+        # the run's own database: created empty, in write-ahead-log mode, for Dagster to create its tables in
+        assert sqlite3.connect(run_events).execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert sqlite3.connect(run_events).execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
     assert not wal.exists()  # our connection was the last: SQLite checkpointed as it closed
     assert _write_once(index) == FULL  # the setting ends with the run
     assert sqlite3.connect(index).execute("SELECT count(*) FROM events").fetchone() == (2,)
 
 
 def test_an_instance_without_the_default_storage_is_left_alone(tmp_path):
-    with run_history_writes(tmp_path):  # no history/ folder: nothing opened, nothing created
+    with run_history_writes(tmp_path, "r1"):  # no history/ folder: nothing opened, nothing created
         pass
     assert not (tmp_path / "history").exists()
