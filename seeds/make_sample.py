@@ -770,6 +770,11 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
         path = out_dir / extra_file_name(d, info, year, suffix)
         save_deterministic(wb, path, date)
         written.append(path)
+
+    # 2024 to 2026-Q3, across the reorganisation (seeds/make_sample_later.py; its own generator)
+    from make_sample_later import build_later
+
+    written += build_later(out_dir, districts, communes, poverty, infra, savings)
     return written
 
 
@@ -866,7 +871,11 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
     for c in communes:
         by_district.setdefault(c["district"], {})[c["code"]] = c
 
+    from make_sample_later import later_files, load_new_units, verify_later
+
     files = sorted(f for f in out_dir.glob("*.xlsx") if not is_plan_file(f))
+    later = later_files(districts, load_new_units(communes)[0])
+    all_files, files = files, [f for f in files if f.name not in later]
     expected = set()
     for d, info in districts.items():
         for y in YEARS:
@@ -1023,6 +1032,8 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
                     _check(inc == OCOP_BATCH_2022Q4[d], f"{where}: OCOP Q4-2022 increase {inc}")
 
     verify_extras(out_dir, districts, by_district)
+    later_summary = verify_later(out_dir, districts, communes, all_files, {
+        "prev_total": prev_total, "poor_near": poor_near, "ntm": ntm_by_commune, "ocop": ocop_by_commune})
     # the planted integrity case is the sample's only commune whose poor households fell by P >= 10 while its
     # near-poor rose by at least 0.8 P; there the near-poor rose by exactly P
     moved = {(code, y): (poor_near[(code, y - 1)][0] - p, n - poor_near[(code, y - 1)][1])
@@ -1048,7 +1059,7 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
     for yq in QUARTERS:
         _check(tuple(infra_tot[yq]) == INFRA_TARGETS[yq], f"infrastructure {yq}: {infra_tot[yq]}")
     _check(f"{100 * 35 / 85:.2f}" == "41.18", "advanced share")
-    return {"files": len(files), "planted_case": (*PLANTED_CASE, fell), "poverty": pov_tot, "poverty_by_district": pov_dist,
+    return {"files": len(all_files), "later": later_summary, "planted_case": (*PLANTED_CASE, fell), "poverty": pov_tot, "poverty_by_district": pov_dist,
             "infrastructure": infra_tot, "districts": districts}
 
 
