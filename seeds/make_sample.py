@@ -4,8 +4,10 @@ Run from anywhere (paths are relative to this file)::
 
     python seeds/make_sample.py
 
-What it makes: 101 workbooks in the district report format (``docs`` / spec "District report format,
-version 1"), for the nine district-level units of Trà Vinh province (GSO province code 84):
+What it makes: 101 workbooks for 2021-2023 (below), then the 112 of 2024 to 2026-Q3, across the reorganisation
+of 1 July 2025, that ``seeds/make_sample_later.py`` makes from its own generator (see its docstring: synthetic
+and plausible figures, not published ones). The 101 are in the district report format (``docs`` / spec
+"District report format, version 1"), for the nine district-level units of Trà Vinh province (GSO code 84):
 
 * ``{district_code}_{slug}_{year}.xlsx`` for 2021, 2022 and 2023, each holding the ``Giảm nghèo``
   (poor / near-poor household review, one row per commune) and ``Tiết kiệm`` (thrift and
@@ -34,7 +36,8 @@ generator (no wall clock, no network) and then fitted by an integer allocation w
 figures the province has published (spec "Published figures for Trà Vinh province"): poor and
 near-poor households, ethnic-minority households and totals for 2021-2023, the number of communes
 meeting the new-rural (NTM) standards at every quarter end, the cumulative OCOP products and the
-OCOP batch of 30 Dec 2022 by district. Savings figures are plausible but not published anywhere.
+OCOP batch of 30 Dec 2022 by district. Savings figures are plausible but not published anywhere; so are all
+figures from 2024 on (make_sample_later.py).
 
 The output is byte-for-byte reproducible: workbook properties carry a fixed timestamp and the zip
 container is rewritten with fixed member timestamps, order and compression. ``verify(out_dir)``
