@@ -1125,6 +1125,11 @@ def main() -> None:
         print(f"  poverty {y}: {summary['poverty'][y]}")
     for yq in QUARTERS:
         print(f"  infrastructure {yq[0]}-Q{yq[1]}: {summary['infrastructure'][yq]}")
+    later = summary["later"]
+    for y, totals in later["poverty"].items():
+        print(f"  poverty {y} (in force): {totals}")
+    for (y, q), totals in later["infrastructure"].items():
+        print(f"  infrastructure {y}-Q{q} (NTM, advanced, model, OCOP): {list(totals)}")
 
 
 if __name__ == "__main__":
