@@ -23,7 +23,7 @@ pytestmark = pytest.mark.integration
 
 DUCKDB_CLI = Path(sys.executable).with_name("duckdb")
 # the sample's province poor households (as in test_serving.py) and poverty rate, in percent
-SAMPLE_PROVINCE = [(2021, 10207, 3.56), (2022, 5404, 1.88), (2023, 3440, 1.2)]
+SAMPLE_PROVINCE = [(2021, 10207, 3.56), (2022, 5404, 1.88), (2023, 3440, 1.2), (2024, 2310, 0.8)]
 
 
 @pytest.fixture(scope="module")
