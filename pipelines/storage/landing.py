@@ -20,7 +20,7 @@ from .plan_landing import PLAN_DESCRIPTIONS, PLAN_SCHEMAS, plan_records
 _LINEAGE = {
     "report_id": pl.String, "file_name": pl.String, "sheet": pl.String, "row_number": pl.Int32,
     "sha256": pl.String, "received_at": pl.Datetime("us"), "district_code": pl.String, "period": pl.String,
-    "year": pl.Int32,
+    "year": pl.Int32, "unit_code": pl.String,
 }
 _KIND_TYPES = {"name": pl.String, "code": pl.String, "category": pl.String, "count": pl.Int64, "money": pl.Int64,
                "km": pl.Float64, "yesno": pl.Boolean}
@@ -42,12 +42,12 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "family": pl.String, "period": pl.String, "period_type": pl.String, "year": pl.Int32,
         "quarter": pl.Int32, "district_code": pl.String, "report_date": pl.Date, "prepared_by": pl.String,
         "received_at": pl.Datetime("us"), "parse_status": pl.String, "errors": pl.Int32, "warnings": pl.Int32,
-        "row_count": pl.Int32,
+        "row_count": pl.Int32, "unit_code": pl.String, "unit_level": pl.String, "province_code": pl.String,
     },
     "report_issues": {
         "report_id": pl.String, "file_name": pl.String, "sheet": pl.String, "row_number": pl.Int32,
         "column_name": pl.String, "family": pl.String, "period": pl.String, "district_code": pl.String,
-        "severity": pl.String, "rule": pl.String, "message": pl.String,
+        "severity": pl.String, "rule": pl.String, "message": pl.String, "unit_code": pl.String,
     },
     **{f"{name}_rows": _rows_schema(family) for name, family in FAMILIES.items()},
     **PLAN_SCHEMAS,
