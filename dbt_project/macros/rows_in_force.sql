@@ -29,7 +29,7 @@
    unit and the category (a commune's savings do not replace another commune's). `prefix`: an alias with its dot. #}
 {% macro row_key(family, prefix='') -%}
     {%- if family == 'savings' -%}
-    ({{ prefix }}unit_code || '/' || {{ prefix }}category)
+    (coalesce({{ prefix }}unit_code, {{ prefix }}district_code) || '/' || {{ prefix }}category)
     {%- else -%}
     {{ prefix }}commune_code
     {%- endif -%}
