@@ -15,24 +15,31 @@ FAMILY_NAMES = tuple(FAMILIES)
 
 
 def add_template_parser(subparsers) -> argparse.ArgumentParser:
-    """`emulation template --family F --district CODE --period P [--out FILE]`, and
+    """`emulation template --family F --unit CODE --period P [--out FILE]` (`--district` the same), and
     `emulation template --family emulation_plan --period YEAR [--province P] [--out FILE]`."""
     parser = subparsers.add_parser(
-        "template", help="write a blank district report workbook (Thông tin filled, communes listed), or a blank "
+        "template", help="write a blank report workbook for a unit (Thông tin filled, communes listed), or a blank "
                          "emulation plan (--family emulation_plan)",
-        description="Write a blank district report workbook in the format the warehouse reads; with --family "
+        description="Write a blank report workbook in the format the warehouse reads, for the unit that reports the "
+                    "period: a district up to 2025-Q2 (its communes listed), after 30 June 2025 a new commune (one "
+                    "row: itself) or a new province (its communes that the reporting calendar expects: for Tỉnh "
+                    "Vĩnh Long 86, the 41 communes of the former Trà Vinh; savings are per commune, not per "
+                    "province); with --family "
                     "emulation_plan, a blank emulation plan (Kế hoạch thi đua) for a year: the province's units, "
                     "the indicator catalogue as a drop-down, the default parameters.")
     parser.add_argument("--family", required=True, choices=FAMILY_NAMES + (PLAN_FAMILY,))
-    parser.add_argument("--district", help="GSO district code (e.g. 844) or name ('TX Duyên Hải'); required for a "
-                                           "report, not for emulation_plan")
+    parser.add_argument("--unit", help="the reporting unit, GSO code or name: a district (844, 'TX Duyên Hải') for a "
+                                       "period ending by 30 June 2025, a new commune (29242, 'Phường Trà Vinh') or a "
+                                       "new province (86) for a later one; required for a report, not for "
+                                       "emulation_plan")
+    parser.add_argument("--district", help="the same as --unit (kept for districts' scripts)")
     parser.add_argument("--province", help="emulation_plan: the province (code or name; default: the one reporting "
                                            "province)")
     parser.add_argument("--period", required=True,
                         help="poverty, savings: a year ('2023', 'Năm 2023'); infrastructure: a quarter "
                              "('Quý III/2023', '2023-Q3')")
     parser.add_argument("--out", type=Path, help="the .xlsx to write, in an existing folder (default: "
-                                                 "mau_<district>_<family>_<period>.xlsx in the current folder)")
+                                                 "mau_<unit code>_<family>_<period>.xlsx in the current folder)")
     parser.add_argument("--reference", type=Path, help="reference data folder (default: EMULATION_REFERENCE or "
                                                              "seeds/reference)")
     parser.add_argument("--force", action="store_true", help="overwrite --out if it exists")
@@ -52,12 +59,16 @@ def main_template(args: argparse.Namespace) -> int:
     reference = load_reference(folder)
     if args.family == PLAN_FAMILY:
         return _plan_template(args, reference)
-    if not args.district:
-        print("error: --district là bắt buộc với báo cáo. --district is required for a report family.",
+    if args.unit and args.district:
+        print("error: chỉ ghi một trong --unit, --district. Give --unit or --district, not both.", file=sys.stderr)
+        return EXIT_USAGE
+    unit_text = args.unit or args.district
+    if not unit_text:
+        print("error: --unit là bắt buộc với báo cáo. --unit (or --district) is required for a report family.",
               file=sys.stderr)
         return EXIT_USAGE
     try:
-        unit, parsed = resolve(args.family, args.district, args.period, reference)
+        unit, parsed = resolve(args.family, unit_text, args.period, reference)
         out = args.out or Path(f"mau_{unit.code}_{args.family}_{parsed.code}.xlsx")
         path = _write(out, args.force, lambda o: write_template(args.family, unit.code, args.period, o, reference))
     except ValueError as err:

@@ -14,7 +14,7 @@ from ..serving.parquet import default_parquet_dir, export_parquet
 from ..serving.postgres import publish_postgres
 from ..serving.status import LABELS, record_output, record_published
 from ..settings import POSTGRES_URL_ENV, postgres_url
-from ..storage.state import fingerprint, mirror_target, published_state, record_mirror
+from ..storage.state import fingerprint, mirror_target, published_state
 from .dbt import emulation_dbt_assets
 from .ingest import IO_RETRY, TRIGGER_TAG
 from .resources import OWNER, RefreshLockResource, WarehouseResource
@@ -97,7 +97,6 @@ def postgres_marts(context: AssetExecutionContext, warehouse: WarehouseResource)
     url = postgres_url()
     published = warehouse.paths().published
     if not url:
-        record_mirror(published, None)
         record_output(published, "postgres", enabled=False)
         context.log.info(f"{POSTGRES_URL_ENV} is not set: no PostgreSQL mirror")
         yield MaterializeResult(metadata={"published": False}, check_results=[AssetCheckResult(
@@ -110,8 +109,7 @@ def postgres_marts(context: AssetExecutionContext, warehouse: WarehouseResource)
         raise
     # only now is the mirror part of the published state (storage/state.py): a failed publish is retried by
     # the next refresh, even with nothing else changed
-    record_mirror(published, mirror_target(url))
-    record_output(published, "postgres")
+    record_output(published, "postgres", target=mirror_target(url))
     context.log.info(f"published {len(counts)} marts to PostgreSQL schema marts")
     yield MaterializeResult(metadata={"published": True, "schema": "marts", "mart_rows": MetadataValue.json(counts)},
                             check_results=[AssetCheckResult(check_name=IN_STEP, passed=True,

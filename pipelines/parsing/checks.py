@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .families import FAMILIES, NUMBER_KINDS, Column
+from .reference import province_of
 from .results import Context, ParsedReport, RawRow
 from .rules import issue
 from .text import count_vi, number_vi
@@ -68,17 +69,20 @@ def check_total(report: ParsedReport, rows: list[dict], total: RawRow, columns: 
 
 
 def check_timeliness(report: ParsedReport, ctx: Context) -> None:
-    if report.rejected or report.district is None or report.period is None or report.family is None:
+    """The calendar entry of the report (by its unit's province and reporting level): its due date."""
+    unit = report.unit
+    if report.rejected or unit is None or report.period is None or report.family is None:
         return
-    due = ctx.reference.due_date(report.district.parent_code, report.family, report.period.code)
-    if due is None:
-        province = ctx.reference.units.provinces.get(report.district.parent_code)
-        where = f"{province.type.lower()} {province.name}" if province else f"tỉnh {report.district.parent_code}"
+    entry = ctx.reference.calendar_entry(unit, report.family, report.period.code)
+    if entry is None:
+        units = ctx.reference.units if unit.level == "district" else ctx.reference.units_2025
+        code = province_of(unit)
+        province = units.provinces.get(code)
+        where = f"{province.type.lower()} {province.name}" if province else f"tỉnh {code}"
         report.issues.append(issue("period_not_in_calendar", period=report.period.code,
                                    family_vi=FAMILIES[report.family].vi, province=where))
         return
     submitted = report.report_date or report.received_at.date()
-    if submitted > due:
+    if submitted > entry.due_date:
         report.issues.append(issue("report_late", period=report.period.code,
-                                   submitted=submitted.strftime("%d/%m/%Y"), due=due.strftime("%d/%m/%Y")))
-
+                                   submitted=submitted.strftime("%d/%m/%Y"), due=entry.due_date.strftime("%d/%m/%Y")))

@@ -6,10 +6,10 @@ import fastexcel
 import polars as pl
 
 from .families import FAMILIES, PERIOD_TYPE_VI
-from .reference import MatchError, Unit
+from .reference import LAST_DAY_OF_DISTRICTS, MatchError, Unit, province_of
 from .results import Context, IssueList, ParsedReport
-from .rules import issue
-from .text import clean, fold, parse_date, parse_period
+from .rules import Issue, issue
+from .text import Period, clean, fold, parse_date, parse_period
 
 INFO_SHEET = "thong tin"
 _INFO_KEYS = {
@@ -49,44 +49,34 @@ def read_info(reader: fastexcel.ExcelReader, sheet: str) -> dict[str, str]:
 
 
 def apply_header(report: ParsedReport, info: dict[str, str], ctx: Context) -> None:
-    """District, period and report date from the 'Thông tin' sheet (or the CSV columns)."""
+    """Reporting unit, period and report date from the 'Thông tin' sheet (or the CSV columns).
+
+    The period decides the list of units (docs/reorganisation.md): ending by 30 June 2025, a district reports;
+    later, a new commune (its own figures) or a new province (compiled).
+    """
     if isinstance(report.issues, IssueList):  # the first step of every report that knows the limits
         report.issues.cap = ctx.limits.max_issues_per_rule
     spec = FAMILIES[report.family] if report.family else None
-    code, name = info.get("district_code"), info.get("district_name")
-    if not code and not name:
-        report.issues.append(issue("district_missing"))
-    else:
-        try:
-            report.district = ctx.reference.units.match_district(name, code, ctx.reference.provinces)
-        except MatchError as err:
-            value = code or name
-            if err.kind == "ambiguous":
-                report.issues.append(issue("district_ambiguous", value=value, candidates=describe_units(err.candidates)))
-            else:
-                detail = ""
-                if err.kind == "other_province" and err.candidates:
-                    unit = err.candidates[0]
-                    province = ctx.reference.units.provinces.get(unit.parent_code)
-                    where = f", {province.type.lower()} {province.name}" if province else ""
-                    detail = f" (mã {unit.code} là {unit.full_name}{where}, không thuộc tỉnh báo cáo)"
-                report.issues.append(issue("district_unknown", value=value, detail=detail))
+    period_issues = []  # listed after the unit's, as the sheet reads ('Đơn vị' above 'Kỳ báo cáo')
     period_text = info.get("period")
     if not period_text:
-        report.issues.append(issue("period_missing"))
+        period_issues.append(issue("period_missing"))
     else:
         try:
-            period = parse_period(period_text)
+            report.period = parse_period(period_text)
         except ValueError:
-            report.issues.append(issue("period_invalid", value=period_text))
+            period_issues.append(issue("period_invalid", value=period_text))
         else:
+            period = report.period
             if spec and period.type != spec.period_type:
-                report.issues.append(issue("period_wrong_type", value=period_text, family_vi=spec.vi,
+                period_issues.append(issue("period_wrong_type", value=period_text, family_vi=spec.vi,
                                            expected_vi=PERIOD_TYPE_VI[spec.period_type]))
             elif period.last_day >= ctx.today:
-                report.issues.append(issue("period_in_future", period=period.code,
+                period_issues.append(issue("period_in_future", period=period.code,
                                            end=period.last_day.strftime("%d/%m/%Y")))
-            report.period = period
+    # a period already refused does not decide the list of units: its own error says what to fix
+    _apply_unit(report, info, ctx, None if period_issues else report.period)
+    report.issues.extend(period_issues)
     if info.get("report_date"):
         try:
             report.report_date = parse_date(info["report_date"])
@@ -99,6 +89,54 @@ def apply_header(report: ParsedReport, info: dict[str, str], ctx: Context) -> No
                     "report_date_after_received", date=report.report_date.strftime("%d/%m/%Y"),
                     received=received.strftime("%H:%M ngày %d/%m/%Y"), example=received.strftime("%d/%m/%Y")))
     report.prepared_by = info.get("prepared_by")
+
+
+def _apply_unit(report: ParsedReport, info: dict[str, str], ctx: Context, period: Period | None) -> None:
+    """The reporting unit (`report.unit`; `report.district` too for a district), on the list of the period
+    (without one, the list that has the unit: the period's own error says what to fix)."""
+    code, name = info.get("district_code"), info.get("district_name")
+    if not code and not name:
+        report.issues.append(issue("district_missing"))
+        return
+    value = code or name
+    after = period is not None and period.last_day > LAST_DAY_OF_DISTRICTS
+    try:
+        unit = ctx.reference.match_reporting_unit(name, code, period)
+    except MatchError as err:
+        if err.kind == "not_valid_for_period":
+            report.issues.append(_not_valid_for_period(value, err, period))
+        elif err.kind == "ambiguous":
+            report.issues.append(issue("unit_ambiguous" if after else "district_ambiguous", value=value,
+                                       candidates=describe_units(err.candidates)))
+        else:
+            detail = ""
+            if err.kind == "other_province" and err.candidates:
+                unit = err.candidates[0]
+                units = ctx.reference.units_2025 if after else ctx.reference.units
+                province = units.provinces.get(province_of(unit))
+                where = f", {province.type.lower()} {province.name}" if province and unit != province else ""
+                detail = f" (mã {unit.code} là {unit.full_name}{where}, không thuộc tỉnh báo cáo)"
+            report.issues.append(issue("unit_unknown" if after else "district_unknown", value=value, detail=detail))
+        return
+    report.unit = unit
+    report.district = unit if unit.level == "district" else None
+    if report.family == "savings" and unit.level == "province":
+        report.issues.append(issue("savings_from_province", unit=unit.full_name))
+
+
+def _not_valid_for_period(value: str, err: MatchError, period: Period) -> Issue:
+    """`unit_not_valid_for_period`: the unit as found, and the units that report the period instead."""
+    found = err.found
+    if found.level == "district":
+        unit_when, period_when = "đơn vị trước ngày 01/07/2025 (không còn cấp huyện)", "kết thúc sau ngày 30/06/2025"
+        who = ("đơn vị sau sắp xếp: mỗi xã, phường báo cáo số liệu của mình, hoặc tỉnh gửi bản tổng hợp các xã; "
+               "các đơn vị thay cho đơn vị này là")
+    else:
+        unit_when, period_when = "đơn vị từ ngày 01/07/2025", "kết thúc trước ngày 01/07/2025"
+        who = "huyện, thị xã, thành phố (đơn vị trước sắp xếp); các đơn vị gồm địa bàn này là"
+    return issue("unit_not_valid_for_period", value=value, unit=f"{found.full_name} (mã {found.code})",
+                 unit_when=unit_when, period=period.code, period_when=period_when, who=who,
+                 candidates=describe_units(err.candidates) or "không có")
 
 
 def describe_units(units: list[Unit]) -> str:

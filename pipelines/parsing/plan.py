@@ -11,9 +11,7 @@ year (later `Ngày lập`) supersedes the earlier in dbt (`int_report_versions`)
 from __future__ import annotations
 
 import datetime as dt
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,8 +24,8 @@ from .plan_spec import OPTIONAL_SHEETS, PLAN_FAMILY, REQUIRED_SHEETS
 from .results import Context, ParsedReport
 from .rules import issue
 from .text import count_vi, fold, parse_date, parse_period
-from .workbook import FileRefused, SheetTooLarge, _LOAD_ERRORS, _too_large_issue, load_grid
-from .xlsx import XlsxError, XlsxTooLarge, inspect_container, sheet_layout, sheet_members
+from .workbook import FileRefused, SheetTooLarge, _LOAD_ERRORS, _too_large_issue, load_grid, open_container
+from .xlsx import sheet_members
 
 PLAN_TABLE_NAMES = ("plan_clusters", "plan_criteria", "plan_targets", "plan_parameters", "plan_cleared_flags")
 
@@ -65,21 +63,9 @@ def parse_plan(path: Path, file_name: str, sha: str, received: dt.datetime, ctx:
     from .plan_tables import read_tables
 
     limits = ctx.limits
-    try:
-        with zipfile.ZipFile(path) as zf:
-            sizes = inspect_container(path, zf, max_unzipped_bytes=limits.max_unzipped_bytes,
-                                      max_part_bytes=limits.max_sheet_xml_bytes, max_members=limits.max_members)
-            members = sheet_members(zf)
-            wanted = {fold(s) for s in REQUIRED_SHEETS + OPTIONAL_SHEETS} | {INFO_SHEET}
-            layouts = {name: sheet_layout(zf, member, size=sizes.get(member), max_bytes=limits.max_sheet_xml_bytes,
-                                          max_rows=limits.max_rows, max_cells=limits.max_cells)
-                       for name, member in members.items() if fold(name) in wanted}
-    except XlsxTooLarge:
-        raise FileRefused("workbook_too_large", detail=f"hơn {count_vi(limits.max_unzipped_bytes // 2**20)} MB") \
-            from None
-    except (zipfile.BadZipFile, XlsxError, OSError, KeyError, EOFError, struct.error, zlib.error, RuntimeError,
-            NotImplementedError, ValueError) as err:
-        raise FileRefused("file_unreadable", detail=f"tệp .xlsx bị hỏng ({type(err).__name__}: {err})") from None
+    wanted = {fold(s) for s in REQUIRED_SHEETS + OPTIONAL_SHEETS} | {INFO_SHEET}
+    container = open_container(path, limits, lambda members, _hidden: [n for n in members if fold(n) in wanted])
+    members, layouts = container.members, container.layouts
     by_fold = {fold(name): name for name in layouts}
     first_sheet = next((by_fold[fold(s)] for s in REQUIRED_SHEETS if fold(s) in by_fold), None)
     plan = ParsedPlan(file_name, first_sheet, sha, received, family=PLAN_FAMILY)

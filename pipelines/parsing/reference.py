@@ -1,7 +1,11 @@
 """Reference data: administrative units (GSO codes), the reporting calendar, savings categories.
 
-Matching of district and commune names as clerks write them lives here too: by code first, then by name
-with or without its type, in either Unicode form and with the tone mark anywhere.
+Two lists of units (docs/reorganisation.md): those of 2025-03-01 (provinces, districts, communes; periods ending
+by 30 June 2025 are reported by a district) and those of 2025-07-01 (provinces and communes, no districts; later
+periods are reported by a new commune or a new province), with the crosswalk between their communes.
+
+Matching of unit names as clerks write them lives here too, one implementation for both lists: by code first,
+then by name with or without its type, in either Unicode form and with the tone mark anywhere.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .text import clean, fold, tone_key
+from .text import Period, clean, fold, tone_key
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,8 @@ class Unit:
     code: str
     name: str  # bare name as in the GSO list: 'Càng Long', '1' for Phường 1
     type: str  # 'Huyện', 'Thị xã', 'Thành phố', 'Quận', 'Xã', 'Phường', 'Thị trấn'
-    parent_code: str
+    parent_code: str  # a district's province, a commune's district (2025-03-01) or province (2025-07-01)
+    level: str = ""  # 'province' | 'district' | 'commune'
 
     @property
     def full_name(self) -> str:
@@ -31,14 +36,22 @@ class Unit:
 class MatchError(ValueError):
     """A name that matches no unit, or more than one."""
 
-    def __init__(self, kind: str, text: str, candidates: list[Unit] | None = None):
-        self.kind = kind  # 'unknown' | 'ambiguous' | 'other_district' | 'other_province'
+    def __init__(self, kind: str, text: str, candidates: list[Unit] | None = None, found: Unit | None = None):
+        self.found = found  # 'not_valid_for_period': the unit as found on the other list
+        # 'unknown' | 'ambiguous' | 'other_district' | 'other_province' | 'other_commune' (a new commune's own
+        # report names another commune) | 'not_valid_for_period' (candidates: the units that report the period)
+        self.kind = kind
         self.text = text
         self.candidates = candidates or []
         super().__init__(f"{kind}: {text}")
 
 
-_TYPE_CANON = {fold(t): t for t in ("Huyện", "Thị xã", "Thành phố", "Quận", "Xã", "Phường", "Thị trấn")}
+_TYPE_CANON = {fold(t): t for t in ("Tỉnh", "Huyện", "Thị xã", "Thành phố", "Quận", "Xã", "Phường", "Thị trấn",
+                                    "Đặc khu")}
+
+# The last day of the units of 2025-03-01: a period ending by then is reported by a district, a later one by a
+# unit of 2025-07-01 (a new commune or a new province).
+LAST_DAY_OF_DISTRICTS = dt.date(2025, 6, 30)
 
 # Prefixes a clerk writes before a name, folded, mapped to the unit type they mean.
 _DISTRICT_PREFIXES = [
@@ -49,8 +62,9 @@ _DISTRICT_PREFIXES = [
 _COMMUNE_PREFIXES = [
     ("thi tran", "Thị trấn"), ("tt.", "Thị trấn"), ("tt", "Thị trấn"),
     ("phuong", "Phường"), ("p.", "Phường"), ("p", "Phường"),
-    ("xa", "Xã"), ("x.", "Xã"),
+    ("xa", "Xã"), ("x.", "Xã"), ("dac khu", "Đặc khu"),
 ]
+_PROVINCE_PREFIXES = [("tinh", "Tỉnh"), ("thanh pho", "Thành phố"), ("tp.", "Thành phố"), ("tp", "Thành phố")]
 
 
 def _split_prefix(text: str, prefixes: list[tuple[str, str]]) -> tuple[str | None, str]:
@@ -110,7 +124,7 @@ def _ward_number(name: str) -> str | None:
 
 @dataclass
 class AdminUnits:
-    """The GSO list of provinces, districts and communes, indexed for matching."""
+    """The GSO list of provinces, districts and communes of 2025-03-01, indexed for matching."""
 
     provinces: dict[str, Unit] = field(default_factory=dict)
     districts: dict[str, Unit] = field(default_factory=dict)
@@ -124,10 +138,12 @@ class AdminUnits:
             for row in csv.DictReader(f):
                 p, d, c = row["province_code"], row["district_code"], row["commune_code"]
                 if p not in units.provinces:
-                    units.provinces[p] = Unit(p, row["province_name"], _canon_type(row["province_type"]), "")
+                    units.provinces[p] = Unit(p, row["province_name"], _canon_type(row["province_type"]), "",
+                                              "province")
                 if d not in units.districts:
-                    units.districts[d] = Unit(d, row["district_name"], _canon_type(row["district_type"]), p)
-                commune = Unit(c, row["commune_name"], _canon_type(row["commune_type"]), d)
+                    units.districts[d] = Unit(d, row["district_name"], _canon_type(row["district_type"]), p,
+                                              "district")
+                commune = Unit(c, row["commune_name"], _canon_type(row["commune_type"]), d, "commune")
                 units.communes[c] = commune
                 units.communes_by_district.setdefault(d, []).append(commune)
         return units
@@ -151,59 +167,137 @@ class AdminUnits:
             raise MatchError("unknown", code)
         if not name:
             raise MatchError("unknown", "")
-        pool = self.districts_of(provinces)
-        name = _district_text(name)
-        unit_type, bare = _split_prefix(name, _DISTRICT_PREFIXES)
-        if unit_type is not None:
-            try:
-                return _pick(name, bare, [u for u in pool if u.type == unit_type])
-            except MatchError as err:
-                if err.kind != "unknown":
-                    raise
-        return _pick(name, clean(name), pool)
+        return _match_name(_district_text(name), self.districts_of(provinces), _DISTRICT_PREFIXES)
 
     def match_commune(self, district_code: str, name: str | None, code: str | None) -> Unit:
         """A commune of the district by code (wins) or by name; raises MatchError.
 
         A code that exists but belongs to another district raises MatchError('other_district').
         """
+        try:
+            return _match_member(self.communes, self.communes_by_district.get(district_code, []), district_code,
+                                 name, code, "other_district")
+        except MatchError as err:
+            if code or err.kind != "unknown" or not name or not name.strip():
+                raise
+            # not in this district: is it a commune of another district of the same province?
+            unit_type, bare = _split_prefix(name, _COMMUNE_PREFIXES)
+            province = self.districts[district_code].parent_code if district_code in self.districts else None
+            key = tone_key(bare)
+            elsewhere = [u for u in self.communes.values()
+                         if u.parent_code != district_code and tone_key(u.name) == key
+                         and self.districts[u.parent_code].parent_code == province]
+            if _ward_number(bare) is None and elsewhere and (unit_type is None
+                                                             or any(u.type == unit_type for u in elsewhere)):
+                raise MatchError("other_district", name, elsewhere) from None
+            raise
+
+
+@dataclass
+class Units2025:
+    """The units of 2025-07-01: provinces and their communes (xã, phường, đặc khu), no districts.
+
+    Names are kept bare like the 2025-03-01 list ('Trà Vinh', type 'Phường'), so both lists match alike.
+    """
+
+    provinces: dict[str, Unit] = field(default_factory=dict)
+    communes: dict[str, Unit] = field(default_factory=dict)
+    communes_by_province: dict[str, list[Unit]] = field(default_factory=dict)
+    old_province_codes: dict[str, list[str]] = field(default_factory=dict)  # the provinces each one took in
+
+    @classmethod
+    def from_csv(cls, path: Path) -> "Units2025":
+        units = cls()
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                p = row["province_code"]
+                if not row["commune_code"]:
+                    units.provinces[p] = _unit_2025(p, row["province_name"], row["province_type"], "", "province")
+                    units.old_province_codes[p] = [c for c in row["old_province_codes"].split(";") if c]
+                    continue
+                commune = _unit_2025(row["commune_code"], row["commune_name"], row["commune_type"], p, "commune")
+                units.communes[commune.code] = commune
+                units.communes_by_province.setdefault(p, []).append(commune)
+        return units
+
+    def match_unit(self, name: str | None, code: str | None, provinces: list[str] | None) -> Unit:
+        """A reporting unit, a province (2-digit code) or a commune (5-digit code), by code (wins) or by name,
+        within the given provinces. A unit of another province raises MatchError('other_province')."""
         if code:
             key = _code_key(code)
-            for candidate in (key, key.zfill(5)):
-                unit = self.communes.get(candidate)
-                if unit is not None:
-                    if unit.parent_code != district_code:
-                        raise MatchError("other_district", code, [unit])
-                    return unit
-            raise MatchError("unknown", code)
-        if not name or not name.strip():
+            unit = self.provinces.get(key.zfill(2)) if len(key) <= 2 else (
+                self.communes.get(key.zfill(5)) if len(key) in (4, 5) else None)
+            if unit is None:
+                raise MatchError("unknown", code)
+            if provinces and (unit.parent_code or unit.code) not in provinces:
+                raise MatchError("other_province", code, [unit])
+            return unit
+        if not name:
             raise MatchError("unknown", "")
-        district_pool = self.communes_by_district.get(district_code, [])
-        unit_type, bare = _split_prefix(name, _COMMUNE_PREFIXES)
-        attempts = [(unit_type, bare)] if unit_type is not None else []
-        attempts.append((None, clean(name)))
-        error: MatchError | None = None
-        for wanted_type, wanted in attempts:
-            pool = [u for u in district_pool if wanted_type is None or u.type == wanted_type]
-            try:
-                number = _ward_number(wanted)
-                if number is not None:
-                    return _pick(name, number, [u for u in pool if u.type == "Phường"])
-                return _pick(name, wanted, pool)
-            except MatchError as err:
-                if err.kind == "ambiguous":
-                    raise
-                error = error or err
-        # not in this district: is it a commune of another district of the same province?
-        province = self.districts[district_code].parent_code if district_code in self.districts else None
-        key = tone_key(bare)
-        elsewhere = [u for u in self.communes.values()
-                     if u.parent_code != district_code and tone_key(u.name) == key
-                     and self.districts[u.parent_code].parent_code == province]
-        if _ward_number(bare) is None and elsewhere and (unit_type is None or any(u.type == unit_type for u in elsewhere)):
-            raise MatchError("other_district", name, elsewhere)
-        assert error is not None
-        raise error
+        pool = [p for p in self.provinces.values() if not provinces or p.code in provinces]
+        pool += [c for p in pool for c in self.communes_by_province.get(p.code, [])]
+        return _match_name(_district_text(name), pool, _PROVINCE_PREFIXES + _COMMUNE_PREFIXES)
+
+    def match_commune(self, province_code: str, name: str | None, code: str | None) -> Unit:
+        """A commune of the province by code (wins) or by name; a commune of another province raises
+        MatchError('other_province')."""
+        return _match_member(self.communes, self.communes_by_province.get(province_code, []), province_code,
+                             name, code, "other_province")
+
+
+def _unit_2025(code: str, full_name: str, unit_type: str, parent_code: str, level: str) -> Unit:
+    """A unit of the 2025-07-01 list, whose names include the type ('Phường Trà Vinh'): kept bare."""
+    unit_type = _canon_type(unit_type)
+    name = clean(full_name)
+    if fold(name).startswith(fold(unit_type) + " "):
+        name = name[len(unit_type):].strip()
+    return Unit(code, name, unit_type, parent_code, level)
+
+
+def _match_name(name: str, pool: list[Unit], prefixes: list[tuple[str, str]]) -> Unit:
+    """A unit of the pool by its name as written, with or without its type ('TX Duyên Hải', 'Duyên Hải')."""
+    unit_type, bare = _split_prefix(name, prefixes)
+    if unit_type is not None:
+        try:
+            return _pick(name, bare, [u for u in pool if u.type == unit_type])
+        except MatchError as err:
+            if err.kind != "unknown":
+                raise
+    return _pick(name, clean(name), pool)
+
+
+def _match_member(units: dict[str, Unit], members: list[Unit], parent_code: str, name: str | None,
+                  code: str | None, outside: str) -> Unit:
+    """A commune among `members` (those of one parent) by code (wins) or by name; a code of a commune with
+    another parent raises MatchError(outside, code, [that commune])."""
+    if code:
+        key = _code_key(code)
+        for candidate in (key, key.zfill(5)):
+            unit = units.get(candidate)
+            if unit is not None:
+                if unit.parent_code != parent_code:
+                    raise MatchError(outside, code, [unit])
+                return unit
+        raise MatchError("unknown", code)
+    if not name or not name.strip():
+        raise MatchError("unknown", "")
+    unit_type, bare = _split_prefix(name, _COMMUNE_PREFIXES)
+    attempts = [(unit_type, bare)] if unit_type is not None else []
+    attempts.append((None, clean(name)))
+    error: MatchError | None = None
+    for wanted_type, wanted in attempts:
+        pool = [u for u in members if wanted_type is None or u.type == wanted_type]
+        try:
+            number = _ward_number(wanted)
+            if number is not None:
+                return _pick(name, number, [u for u in pool if u.type == "Phường"])
+            return _pick(name, wanted, pool)
+        except MatchError as err:
+            if err.kind == "ambiguous":
+                raise
+            error = error or err
+    assert error is not None
+    raise error
 
 
 def _code_key(code: str) -> str:
@@ -266,23 +360,144 @@ def load_savings_categories(path: Path) -> list[SavingsCategory]:
 
 
 @dataclass
+class Crosswalk:
+    """Old commune -> new commune (commune_crosswalk_2025-07-01.csv); an old commune split between new ones has
+    several. The few old codes absent from the old commune list are island districts (they had no communes)."""
+
+    new_of_old: dict[str, list[str]] = field(default_factory=dict)
+    old_of_new: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_csv(cls, path: Path) -> "Crosswalk":
+        crosswalk = cls()
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                old, new = row["old_commune_code"], row["new_commune_code"]
+                crosswalk.new_of_old.setdefault(old, []).append(new)
+                crosswalk.old_of_new.setdefault(new, []).append(old)
+        return crosswalk
+
+
+def province_of(unit: Unit) -> str:
+    """The province code of a reporting unit: a district's or new commune's province, or the province itself."""
+    return unit.code if unit.level == "province" else unit.parent_code
+
+
+def reporting_level(unit: Unit) -> str:
+    """The calendar's `reporting_level` of a unit's reports: 'district', or 'commune' for the units of 2025-07-01
+    (a new commune's own report and a new province's compiled one)."""
+    return "district" if unit.level == "district" else "commune"
+
+
+@dataclass
 class Reference:
     """Everything ingest needs to know besides the reports themselves."""
 
     units: AdminUnits
     calendar: list[CalendarEntry]
     savings_categories: list[SavingsCategory]
+    units_2025: Units2025 = field(default_factory=Units2025)
+    crosswalk: Crosswalk = field(default_factory=Crosswalk)
 
     @property
     def provinces(self) -> list[str]:
         """Provinces whose districts report (those the calendar names with reporting level 'district')."""
         return sorted({e.province_code for e in self.calendar if e.reporting_level == "district"})
 
-    def due_date(self, province_code: str, family: str, period: str) -> dt.date | None:
+    @property
+    def provinces_2025(self) -> list[str]:
+        """New provinces whose units report (those the calendar names with reporting level 'commune')."""
+        return sorted({e.province_code for e in self.calendar if e.reporting_level == "commune"})
+
+    def match_reporting_unit(self, name: str | None, code: str | None, period: Period | None) -> Unit:
+        """The unit a report is from, on the list of its period: a district of `provinces` for a period ending
+        by 30 June 2025, a new commune or new province of `provinces_2025` for a later one (without a period,
+        whichever list has it). Raises MatchError; 'not_valid_for_period' when the unit is only on the other
+        list (`found` is that unit, the candidates the units that report the period instead)."""
+        def old() -> Unit:
+            return self.units.match_district(name, code, self.provinces)
+
+        def new() -> Unit:
+            return self.units_2025.match_unit(name, code, self.provinces_2025)
+
+        first, other = (new, old) if period is not None and period.last_day > LAST_DAY_OF_DISTRICTS else (old, new)
+        try:
+            return first()
+        except MatchError as err:
+            if err.kind == "ambiguous":
+                raise
+            try:
+                found = other()
+            except MatchError:
+                raise err from None
+        if period is None:
+            return found
+        raise MatchError("not_valid_for_period", code or name or "", self.units_instead(found), found=found)
+
+    def units_instead(self, unit: Unit) -> list[Unit]:
+        """The units of the other list that cover this one: for a district, the new communes its communes became
+        and their new province; for a new commune, the districts of its old communes; for a new province, the
+        reporting districts of the provinces it took in."""
+        if unit.level == "district":
+            new_codes = {new for old in self.units.communes_by_district.get(unit.code, [])
+                         for new in self.crosswalk.new_of_old.get(old.code, [])}
+            new_codes |= set(self.crosswalk.new_of_old.get(unit.code, []))  # an island district became a đặc khu
+            communes = sorted((self.units_2025.communes[c] for c in new_codes), key=lambda u: u.code)
+            provinces = sorted({c.parent_code for c in communes})
+            return communes + [self.units_2025.provinces[p] for p in provinces]
+        if unit.level == "commune":
+            old_codes = self.crosswalk.old_of_new.get(unit.code, [])
+            codes = {self.units.communes[c].parent_code if c in self.units.communes else c for c in old_codes}
+            return sorted((self.units.districts[c] for c in codes if c in self.units.districts), key=lambda u: u.code)
+        districts = self.units.districts_of(self.units_2025.old_province_codes.get(unit.code, []))
+        reporting = [d for d in districts if d.parent_code in self.provinces]
+        return sorted(reporting or districts, key=lambda u: u.code)
+
+    def calendar_entry(self, unit: Unit, family: str, period: str) -> CalendarEntry | None:
+        """The calendar's entry for a unit's report: by the unit's province and reporting level."""
+        return self._entry(province_of(unit), reporting_level(unit), family, period)
+
+    def due_date(self, province_code: str, family: str, period: str,
+                 reporting_level: str = "district") -> dt.date | None:
+        """The due date of a province's reports at this reporting level ('district' | 'commune')."""
+        entry = self._entry(province_code, reporting_level, family, period)
+        return entry.due_date if entry else None
+
+    def _entry(self, province_code: str, level: str, family: str, period: str) -> CalendarEntry | None:
         for e in self.calendar:
-            if e.province_code == province_code and e.family == family and e.period == period:
-                return e.due_date
+            if (e.province_code == province_code and e.reporting_level == level and e.family == family
+                    and e.period == period):
+                return e
         return None
+
+    def communes_reported_by(self, unit: Unit, family: str, period: str) -> list[Unit]:
+        """The communes a report of this unit has a row for: a district's communes, a new commune itself, a new
+        province's communes — those the calendar expects when it names an old province (`old_province_code`:
+        for Tỉnh Vĩnh Long, the 41 communes of the former Trà Vinh), else all of them."""
+        if unit.level == "district":
+            return self.units.communes_by_district.get(unit.code, [])
+        if unit.level == "commune":
+            return [unit]
+        communes = self.units_2025.communes_by_province.get(unit.code, [])
+        entry = self.calendar_entry(unit, family, period)
+        if entry is None or not entry.old_province_code:
+            return communes
+        old = entry.old_province_code
+        became = {new for c in self.units.communes.values() if self.units.districts[c.parent_code].parent_code == old
+                  for new in self.crosswalk.new_of_old.get(c.code, [])}
+        return [c for c in communes if c.code in became]
+
+    def match_row_commune(self, unit: Unit, name: str | None, code: str | None) -> Unit:
+        """The commune a data row of this unit's report names (code wins), on the unit's list. A new commune's
+        own report may only name itself: another commune raises MatchError('other_commune', …, [it])."""
+        if unit.level == "district":
+            return self.units.match_commune(unit.code, name, code)
+        if unit.level == "province":
+            return self.units_2025.match_commune(unit.code, name, code)
+        found = self.units_2025.match_commune(unit.parent_code, name, code)
+        if found != unit:
+            raise MatchError("other_commune", code or name or "", [found])
+        return found
 
 
 @lru_cache(maxsize=4)
@@ -291,4 +506,6 @@ def load_reference(reference_dir: Path) -> Reference:
         units=AdminUnits.from_csv(reference_dir / "admin_units.csv"),
         calendar=load_calendar(reference_dir / "reporting_calendar.csv"),
         savings_categories=load_savings_categories(reference_dir / "savings_categories.csv"),
+        units_2025=Units2025.from_csv(reference_dir / "admin_units_2025-07-01.csv"),
+        crosswalk=Crosswalk.from_csv(reference_dir / "commune_crosswalk_2025-07-01.csv"),
     )

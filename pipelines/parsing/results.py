@@ -94,7 +94,11 @@ def _rebuild_issues(items, cap, kept, dropped, summary_at) -> IssueList:
 
 @dataclass
 class ParsedReport:
-    """One report (family × district × period) as found in a file, with its rows and issues."""
+    """One report (family × unit × period) as found in a file, with its rows and issues.
+
+    `unit` is the reporting unit: a district (periods ending by 30 June 2025), a new commune or a new province
+    (later periods; docs/reorganisation.md); `district` is the same unit for a district's report, else None.
+    """
 
     file_name: str
     sheet: str | None
@@ -103,6 +107,7 @@ class ParsedReport:
     family: str | None = None
     period: Period | None = None
     district: Unit | None = None
+    unit: Unit | None = None
     report_date: dt.date | None = None
     prepared_by: str | None = None
     rows: list[dict] = field(default_factory=list)

@@ -51,20 +51,20 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
                 letters: dict[str, str] | None = None) -> None:
     """Resolve each row's commune or category, convert its values and check every row rule.
 
-    Without a district (unknown or ambiguous) the communes cannot be resolved, but the values are still
-    checked, so the clerk sees every problem of the report at once. `letters` gives each column's Excel column
+    The communes are those of the reporting unit (`report.unit`): a district's communes, a new province's
+    communes, or a new commune itself (its own report). Without a unit (unknown or ambiguous) the communes
+    cannot be resolved, but the values are still checked, so the clerk sees every problem of the report at once. `letters` gives each column's Excel column
     letter (a workbook; None for a CSV file): every row message names the commune or category, the cell
     ('ô E7', in a CSV file the line) and the column.
     """
     family = report.family
     spec = FAMILIES[family]
     columns = {c.name: c for c in spec.columns}
-    district = report.district
+    unit_of_report = report.unit
     if isinstance(report.issues, IssueList):
         report.issues.cap = ctx.limits.max_issues_per_rule
     seen: dict[str, int] = {}
     rows: list[dict] = []
-    units = ctx.reference.units
     categories = {fold(label): cat.category for cat in ctx.reference.savings_categories for label in cat.labels}
     categories.update({cat.category: cat.category for cat in ctx.reference.savings_categories})
 
@@ -87,7 +87,7 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
             row_issues.append(issue(code, row=line or record.row_number, column=label, address=address,
                                     item=item, **params))
 
-        if spec.grain == "commune" and district is None:
+        if spec.grain == "commune" and unit_of_report is None:
             name = record.cells["commune_name"].text if "commune_name" in record.cells else None
             if not looks_like_data(record, columns):
                 continue
@@ -95,29 +95,29 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
         elif spec.grain == "commune":
             name = record.cells["commune_name"].text if "commune_name" in record.cells else None
             code = record.cells["commune_code"].text if "commune_code" in record.cells else None
+            owner = unit_of_report.full_name
             try:
-                unit = units.match_commune(district.code, name, code)
+                unit = ctx.reference.match_row_commune(unit_of_report, name, code)
             except MatchError as err:
                 if not code and not looks_like_data(record, columns):
                     continue  # a note or signature line below the data, not a commune row
                 value = code or name or ""
                 where = cell_at("commune_code" if code else "commune_name")
                 if err.kind == "ambiguous":
-                    flag("commune_ambiguous", "commune_name", value=value, district=district.full_name,
+                    flag("commune_ambiguous", "commune_name", value=value, district=owner,
                          candidates=describe_units(err.candidates), cell=where)
-                elif err.kind == "other_district":
-                    flag("commune_other_district", "commune_name", value=value, district=district.full_name,
-                         candidates=_describe_with_district(err.candidates, units), cell=where)
+                elif err.kind in ("other_district", "other_province"):
+                    flag("commune_other_district", "commune_name", value=value, district=owner,
+                         candidates=_describe_with_parent(err.candidates, ctx), cell=where)
+                elif err.kind == "other_commune":
+                    flag("commune_not_reporting_unit", "commune_name", value=value, district=owner,
+                         candidates=describe_units(err.candidates), cell=where)
                 else:
-                    flag("commune_unknown", "commune_name", value=value or "(trống)", district=district.full_name,
-                         cell=where)
+                    flag("commune_unknown", "commune_name", value=value or "(trống)", district=owner, cell=where)
                 report.issues.extend(row_issues)
                 continue
             if code and name:
-                try:
-                    named = units.match_commune(district.code, name, None)
-                except MatchError:
-                    named = None  # a name that names no (single) commune of the district: the code decides
+                named = _named_commune(unit_of_report, name, ctx)
                 if named is not None and named.code != unit.code:
                     flag("commune_code_name_mismatch", "commune_name", value=name, written_code=code,
                          code_cell=cell_at("commune_code"), code_unit=f"{unit.full_name} (mã {unit.code})",
@@ -166,20 +166,34 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
         report.issues.append(issue("no_data_rows", sheet=report.sheet or report.file_name))
     if total is not None:
         check_total(report, rows, total, columns, labels, multipliers, csv_values, letters)
-    if spec.grain == "commune" and district is not None:
+    if spec.grain == "commune" and unit_of_report is not None:
         present = {r["commune_code"] for r in rows}
-        absent = [u for u in units.communes_by_district.get(district.code, []) if u.code not in present]
+        expected = ctx.reference.communes_reported_by(unit_of_report, family, report.period.code if report.period
+                                                      else "")
+        absent = [u for u in expected if u.code not in present]
         if absent and rows:
-            report.issues.append(issue("commune_missing", count=len(absent), district=district.full_name,
+            report.issues.append(issue("commune_missing", count=len(absent), district=unit_of_report.full_name,
                                        communes=", ".join(u.full_name for u in absent)))
     for row in rows:
         row.pop("_unit", None)
     report.rows = rows
 
 
-def _describe_with_district(candidates: list[Unit], units) -> str:
-    return "; ".join(f"{u.full_name} (mã {u.code}) của {units.districts[u.parent_code].full_name}"
-                     for u in candidates)
+def _describe_with_parent(candidates: list[Unit], ctx: Context) -> str:
+    """'Xã Đại Phúc (mã 29278) của Huyện Càng Long': communes with their district (or new province)."""
+    def parent(u: Unit) -> Unit:  # a district code has 3 digits, a province code 2: they never collide
+        return ctx.reference.units.districts.get(u.parent_code) or ctx.reference.units_2025.provinces[u.parent_code]
+
+    return "; ".join(f"{u.full_name} (mã {u.code}) của {parent(u).full_name}" for u in candidates)
+
+
+def _named_commune(unit: Unit, name: str, ctx: Context) -> Unit | None:
+    """The commune a row's name alone names (None when it names no single commune of the unit's list: the code
+    decides)."""
+    try:
+        return ctx.reference.match_row_commune(unit, name, None)
+    except MatchError as err:
+        return err.candidates[0] if err.kind == "other_commune" else None
 
 
 

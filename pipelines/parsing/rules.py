@@ -177,6 +177,34 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "Tên đơn vị '{value}' khớp với nhiều đơn vị: {candidates}. Ghi rõ loại đơn vị (Huyện, Thị xã, "
          "Thành phố) hoặc ghi 'Mã đơn vị'.",
          "The district name fits several districts; the type or the code must settle it."),
+    Rule("unit_unknown", ERROR,
+         "Không tìm thấy đơn vị '{value}' trong danh mục đơn vị từ ngày 01/07/2025 của các tỉnh báo cáo{detail}. "
+         "Ghi đúng tên xã, phường, đặc khu (ví dụ 'Phường Trà Vinh') hoặc tỉnh (ví dụ 'Tỉnh Vĩnh Long'), hoặc mã "
+         "đơn vị (mã xã 5 chữ số, ví dụ 29242; mã tỉnh 2 chữ số, ví dụ 86) ở trang 'Thông tin'.",
+         "For a period ending after 30 June 2025: the unit name or code matches no new commune or new province "
+         "(units of 2025-07-01) of the provinces whose new units report."),
+    Rule("unit_ambiguous", ERROR,
+         "Tên đơn vị '{value}' khớp với nhiều đơn vị: {candidates}. Ghi rõ loại đơn vị (Xã, Phường, Đặc khu, "
+         "Tỉnh) trước tên hoặc ghi 'Mã đơn vị'.",
+         "For a period ending after 30 June 2025: the unit name fits several new units; the type or the code "
+         "must settle it."),
+    Rule("unit_not_valid_for_period", ERROR,
+         "'{value}' ở trang 'Thông tin' là {unit}, {unit_when}; kỳ báo cáo {period} {period_when}, nên do "
+         "{who}: {candidates}. Ghi 'Đơn vị' và 'Mã đơn vị' của đơn vị lập báo cáo ở trang 'Thông tin' (lệnh "
+         "'emulation template' tạo mẫu đúng cho đơn vị và kỳ), hoặc sửa 'Kỳ báo cáo' nếu ghi nhầm kỳ.",
+         "The reporting unit does not exist in the period's list of units (docs/reorganisation.md): a district "
+         "for a period ending after 30 June 2025, or a new commune or province (units of 2025-07-01) for a "
+         "period ending by then. The message names the units that report the period instead: for a district, "
+         "the new communes its communes became (crosswalk) and the new province; for a new commune, the "
+         "district(s) its old communes belonged to; for a new province, the districts of the provinces it took "
+         "in."),
+    Rule("savings_from_province", ERROR,
+         "Trang 'Tiết kiệm' trong báo cáo của {unit} không được nhận: tiết kiệm là ngân sách của chính từng xã, "
+         "phường, nên mỗi xã, phường tự gửi báo cáo 'Tiết kiệm' của mình (trang 'Thông tin' ghi tên và mã xã). "
+         "Tiết kiệm ngân sách của tỉnh không thuộc các báo cáo này. Xoá trang 'Tiết kiệm' khỏi bản tổng hợp "
+         "của tỉnh rồi gửi lại.",
+         "A savings sheet in a new province's compiled workbook: savings are a unit's own budget, so each new "
+         "commune sends its own; the province's own savings are not part of these reports."),
     Rule("period_missing", ERROR,
          "Trang 'Thông tin' chưa ghi 'Kỳ báo cáo'. Ghi ví dụ 'Năm 2023' hoặc 'Quý III/2023'.",
          "The reporting period is not given."),
@@ -232,6 +260,11 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "'{value}' ({cell}) là {candidates}, không thuộc {district}. Chỉ báo cáo các xã của đơn vị mình: sửa "
          "tên hoặc mã xã, hoặc xoá dòng {row}.",
          "The commune belongs to another district."),
+    Rule("commune_not_reporting_unit", ERROR,
+         "'{value}' ({cell}) là {candidates}, nhưng báo cáo này là của {district}: báo cáo riêng của một xã, "
+         "phường chỉ có một dòng số liệu, ghi chính đơn vị đó. Sửa tên hoặc mã ở dòng {row} thành {district}; số "
+         "liệu của đơn vị khác do đơn vị đó tự báo cáo hoặc có trong bản tổng hợp của tỉnh.",
+         "A new commune's own report (units of 2025-07-01) has a data row naming another commune."),
     Rule("commune_code_name_mismatch", ERROR,
          "Mã xã '{written_code}' ({code_cell}) là {code_unit}, nhưng tên '{value}' ({cell}) là {name_unit}. Sửa mã xã "
          "hoặc tên cho khớp với nhau.",

@@ -1,9 +1,12 @@
-"""A blank district report workbook in the format the warehouse reads (`emulation template`).
+"""A blank report workbook in the format the warehouse reads (`emulation template`).
 
-The workbook has the `Thông tin` sheet filled in (district with its type and code, the period), the family's
-data sheet with a title row, the header row in the canonical labels (the first accepted label of every column,
-optional ones included), one row per commune of the district with its name and GSO code — or, for savings, one
-row per spending category — and Excel data validation on every value column, so a clerk cannot type text or a
+The reporting unit depends on the period (docs/reorganisation.md): a district for a period ending by 30 June 2025,
+a new commune (its own report) or a new province (a compiled report) for a later one. The workbook has the
+`Thông tin` sheet filled in (the unit with its type and code, the period), the family's data sheet with a title
+row, the header row in the canonical labels (the first accepted label of every column, optional ones included),
+one row per commune the unit reports — a district's communes; a new commune, itself; a new province, its
+communes the calendar expects (for Tỉnh Vĩnh Long the 41 of the former Trà Vinh) — with its name and GSO code,
+or, for savings, one row per spending category — and Excel data validation on every value column, so a clerk cannot type text or a
 negative number where a figure belongs, nor a sub-count larger than its total (the family's `at_most` rules:
 poor households ≤ total households, …; one custom formula per column). The `Hướng dẫn` sheet is generated from
 the family's columns (`instructions`). There is no total row: formulas written by openpyxl carry no computed
@@ -51,28 +54,17 @@ def period_label(period: "Period") -> str:
     return f"Tháng {period.number}/{period.year}"
 
 
-def resolve(family: str, district: str, period: str, reference: "Reference") -> tuple["Unit", "Period"]:
-    """The district and period of a template; ValueError (Vietnamese, then English) when they do not fit."""
-    from .reference import MatchError
+def resolve(family: str, unit_text: str, period: str, reference: "Reference") -> tuple["Unit", "Period"]:
+    """The reporting unit and period of a template; ValueError (Vietnamese, then English) when they do not fit.
+
+    The period decides the list of units: a district for a period ending by 30 June 2025, a new commune or a
+    new province after it."""
+    from .reference import LAST_DAY_OF_DISTRICTS, MatchError
     from .text import parse_period
 
     if family not in FAMILIES:
         raise ValueError(f"Loại báo cáo '{family}' không có ({family_names()}). "
                          f"Unknown family '{family}': use one of {family_names()}.")
-    text = str(district).strip()
-    try:
-        if text.isdigit():
-            unit = reference.units.match_district(None, text, reference.provinces)
-        else:
-            unit = reference.units.match_district(text, None, reference.provinces)
-    except MatchError as err:
-        if err.kind == "ambiguous":
-            names = "; ".join(f"{u.full_name} (mã {u.code})" for u in err.candidates)
-            raise ValueError(f"Tên đơn vị '{text}' khớp với nhiều đơn vị: {names}. Ghi mã đơn vị. "
-                             f"District '{text}' is ambiguous ({names}): give its code.") from None
-        raise ValueError(f"Không tìm thấy huyện/thị xã/thành phố '{text}' trong danh mục đơn vị báo cáo. "
-                         f"Unknown district '{text}': give the GSO code of a reporting district "
-                         f"(e.g. 844).") from None
     spec = FAMILIES[family]
     try:
         parsed = parse_period(period)
@@ -85,13 +77,40 @@ def resolve(family: str, district: str, period: str, reference: "Reference") -> 
             f"Báo cáo {spec.vi} lập theo {PERIOD_TYPE_VI[expected]}, không theo {PERIOD_TYPE_VI[parsed.type]}: "
             f"ghi kỳ ví dụ {_PERIOD_EXAMPLES[expected]}. The {family} report is made for "
             f"{PERIOD_TYPE_EN[expected]}, not {PERIOD_TYPE_EN[parsed.type]} ('{period}').")
+    text = str(unit_text).strip()
+    after = parsed.last_day > LAST_DAY_OF_DISTRICTS
+    try:
+        unit = reference.match_reporting_unit(None if text.isdigit() else text, text if text.isdigit() else None,
+                                              parsed)
+    except MatchError as err:
+        names = "; ".join(f"{u.full_name} (mã {u.code})" for u in err.candidates)
+        if err.kind == "ambiguous":
+            raise ValueError(f"Tên đơn vị '{text}' khớp với nhiều đơn vị: {names}. Ghi mã đơn vị. "
+                             f"Unit '{text}' is ambiguous ({names}): give its code.") from None
+        if err.kind == "not_valid_for_period":
+            raise ValueError(f"{err.found.full_name} (mã {err.found.code}) không báo cáo kỳ {parsed.code}; đơn vị "
+                             f"báo cáo kỳ này: {names}. {err.found.full_name} does not report {parsed.code} "
+                             f"(the units of {'2025-07-01' if after else '2025-03-01'} do): give one of "
+                             f"these codes.") from None
+        if after:
+            raise ValueError(f"Không tìm thấy xã, phường hoặc tỉnh '{text}' trong danh mục đơn vị từ 01/07/2025. "
+                             f"Unknown unit '{text}': give the code of a new commune (e.g. 29242) or province "
+                             f"(e.g. 86).") from None
+        raise ValueError(f"Không tìm thấy huyện/thị xã/thành phố '{text}' trong danh mục đơn vị báo cáo. "
+                         f"Unknown district '{text}': give the GSO code of a reporting district "
+                         f"(e.g. 844).") from None
+    if family == "savings" and unit.level == "province":
+        raise ValueError(f"Tiết kiệm là ngân sách của từng xã, phường: mỗi xã, phường tự gửi báo cáo, tỉnh không "
+                         f"gửi bản tổng hợp. Savings are each commune's own: make a template per commune "
+                         f"(--unit <commune code>), not for {unit.full_name}.")
     return unit, parsed
 
 
-def write_template(family: str, district_code: str, period: str, out_path: Path, reference: "Reference") -> Path:
-    """Write a blank report workbook for one family, district and period; returns its path.
+def write_template(family: str, unit_code: str, period: str, out_path: Path, reference: "Reference") -> Path:
+    """Write a blank report workbook for one family, reporting unit and period; returns its path.
 
-    Raises ValueError (message in Vietnamese, then English) for an unknown family or district, or a period
+    Raises ValueError (message in Vietnamese, then English) for an unknown family or unit (or a unit that does
+    not report the period), or a period
     that is unreadable or of the wrong type for the family (poverty and savings: a year; infrastructure: a
     quarter).
     """
@@ -101,7 +120,7 @@ def write_template(family: str, district_code: str, period: str, out_path: Path,
     from openpyxl.worksheet.datavalidation import DataValidation
 
 
-    unit, parsed = resolve(family, district_code, period, reference)
+    unit, parsed = resolve(family, unit_code, period, reference)
     spec = FAMILIES[family]
     label = period_label(parsed)
     bold = Font(bold=True)
@@ -138,7 +157,7 @@ def write_template(family: str, district_code: str, period: str, out_path: Path,
     ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=3)
 
     if spec.grain == "commune":
-        communes = sorted(reference.units.communes_by_district.get(unit.code, []), key=lambda u: u.code)
+        communes = sorted(reference.communes_reported_by(unit, family, parsed.code), key=lambda u: u.code)
         items = [(u.full_name, u.code, u.type == "Xã") for u in communes]
     else:
         items = [(cat.name_vi, None, True) for cat in reference.savings_categories]
@@ -207,7 +226,7 @@ def write_template(family: str, district_code: str, period: str, out_path: Path,
     ws.cell(row=footer_row, column=min(len(header), 6), value=FOOTER[1]).font = bold
 
     guide = wb.create_sheet(GUIDE_SHEET)
-    for r, line in enumerate(instructions(family), start=1):
+    for r, line in enumerate(instructions(family, unit.level), start=1):
         guide.cell(row=r, column=1, value=line).font = bold if r == 1 else Font()
     guide.column_dimensions["A"].width = 110
 
@@ -249,8 +268,16 @@ def _finish(check, kind: str):
     return check
 
 
-def instructions(family: str) -> list[str]:
-    """The template's 'Hướng dẫn' sheet, line by line: generated from the family's columns (families.py)."""
+_ROW_IS = {  # what a commune row of a unit's report is, by the unit's level
+    "district": "một xã, phường, thị trấn của đơn vị",
+    "province": "một xã, phường, đặc khu của tỉnh (theo danh mục từ 01/07/2025)",
+    "commune": "chính đơn vị báo cáo (báo cáo riêng của xã, phường chỉ có một dòng này)",
+}
+
+
+def instructions(family: str, level: str = "district") -> list[str]:
+    """The template's 'Hướng dẫn' sheet, line by line: generated from the family's columns (families.py) and the
+    reporting unit's level ('district' | 'commune' | 'province')."""
     spec = FAMILIES[family]
     letters = {column.name: column_letters(c) for c, column in enumerate(spec.columns, start=2)}
     values = spec.value_columns
@@ -261,7 +288,7 @@ def instructions(family: str) -> list[str]:
     ]
     given = [c for c in spec.columns if c.kind not in ("count", "km", "money", "yesno")]
     given_text = ", ".join(f"'{c.labels[0]}' (cột {letters[c.name]})" for c in given)
-    row_is = "một xã, phường, thị trấn của đơn vị" if spec.grain == "commune" else "một nội dung chi"
+    row_is = _ROW_IS[level] if spec.grain == "commune" else "một nội dung chi"
     these = "các cột này" if len(given) > 1 else "cột này"
     lines.append(f"2. Trang '{spec.sheet}': mỗi dòng là {row_is}, đã ghi sẵn {given_text}: không sửa {these}. "
                  f"Không đổi tên trang, không sửa dòng tiêu đề, không thêm hay xoá cột.")

@@ -12,6 +12,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -114,22 +115,32 @@ class FileRefused(Exception):
 _LOAD_ERRORS = (fastexcel.FastExcelError, pl.exceptions.PolarsError, OSError, ValueError)
 
 
-def parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: Context) -> list[ParsedReport]:
-    limits = ctx.limits
+@dataclass
+class Container:
+    """What the checked container says: sheet name -> zip member, the hidden sheets, and the layout (used range,
+    sizes) of each sheet that will be read."""
+
+    members: dict[str, str]
+    hidden: set[str]
+    layouts: dict[str, SheetLayout]
+
+
+def open_container(path: Path, limits: Limits, to_read: Callable[[dict[str, str], set[str]], list[str]]) -> Container:
+    """Check a workbook's container against the limits and lay out the sheets `to_read(members, hidden)` names.
+
+    The one guard every workbook passes before anything is loaded (reports and plans alike); raises FileRefused
+    (workbook_too_large, file_unreadable) with a message for the clerk.
+    """
     try:
         with zipfile.ZipFile(path) as zf:
             sizes = inspect_container(path, zf, max_unzipped_bytes=limits.max_unzipped_bytes,
                                       max_part_bytes=limits.max_sheet_xml_bytes, max_members=limits.max_members)
             members = sheet_members(zf)
             hidden = hidden_sheets(zf)
-            choice = choose_sheets(list(members), hidden)
-            family_sheets = choice.read
-            info_sheet = next((name for name in members if fold(name) == INFO_SHEET), None)
-            layouts: dict[str, SheetLayout] = {}
-            for name in [s for s, _ in family_sheets] + ([info_sheet] if info_sheet else []):
-                layouts[name] = sheet_layout(zf, members[name], size=sizes.get(members[name]),
-                                             max_bytes=limits.max_sheet_xml_bytes, max_rows=limits.max_rows,
-                                             max_cells=limits.max_cells, max_range_cells=limits.max_range_cells)
+            layouts = {name: sheet_layout(zf, members[name], size=sizes.get(members[name]),
+                                          max_bytes=limits.max_sheet_xml_bytes, max_rows=limits.max_rows,
+                                          max_cells=limits.max_cells, max_range_cells=limits.max_range_cells)
+                       for name in to_read(members, hidden)}
     except XlsxTooLarge as big:
         if big.limit == limits.max_members:
             detail = f"{count_vi(big.size)} phần; tối đa {count_vi(big.limit)}"
@@ -145,6 +156,22 @@ def parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, 
     except (OSError, KeyError, EOFError, struct.error, zlib.error, RuntimeError, NotImplementedError,
             ValueError, ElementTree.ParseError) as err:
         raise FileRefused("file_unreadable", detail=f"tệp .xlsx bị hỏng ({type(err).__name__}: {err})") from None
+    return Container(members, hidden, layouts)
+
+
+def parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: Context) -> list[ParsedReport]:
+    limits = ctx.limits
+
+    def to_read(members: dict[str, str], hidden: set[str]) -> list[str]:
+        """The family sheets chosen and the `Thông tin` sheet."""
+        info = [name for name in members if fold(name) == INFO_SHEET][:1]
+        return [s for s, _ in choose_sheets(list(members), hidden).read] + info
+
+    container = open_container(path, limits, to_read)
+    members, hidden, layouts = container.members, container.hidden, container.layouts
+    choice = choose_sheets(list(members), hidden)
+    family_sheets = choice.read
+    info_sheet = next((name for name in members if fold(name) == INFO_SHEET), None)
 
     if not family_sheets:
         raise FileRefused("no_report_sheet", expected=", ".join(f"'{f.sheet}'" for f in FAMILIES.values()),

@@ -72,8 +72,9 @@ def record_published(published: Path) -> None:
 
 
 def record_output(published: Path, output: str, error: BaseException | str | None = None,
-                  enabled: bool = True) -> dict:
-    """An export of `output` ended: ok (error None), failed, or `enabled=False` (not configured)."""
+                  enabled: bool = True, target: dict | None = None) -> dict:
+    """An export of `output` ended: ok (error None), failed, or `enabled=False` (not configured). `target`:
+    where it went (the mirror's connection without its password), kept with a successful export."""
     data = read_status(published)
     version = data.get("warehouse") or warehouse_version(published)
     data["warehouse"] = version
@@ -82,7 +83,7 @@ def record_output(published: Path, output: str, error: BaseException | str | Non
     if not enabled:
         entry = {"status": "off", "warehouse": version, "at": _now(), "error": None}
     elif error is None:
-        entry = {"status": "ok", "warehouse": version, "at": _now(), "error": None}
+        entry = {"status": "ok", "warehouse": version, "at": _now(), "error": None, "target": target}
     else:
         text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
         # still serving what it last exported successfully
@@ -91,6 +92,15 @@ def record_output(published: Path, output: str, error: BaseException | str | Non
     outputs[output] = entry
     _write(published, data)
     return entry
+
+
+def mirrored_target(published: Path, version: str | None) -> dict | None:
+    """The target the marts of the warehouse built at `version` were last mirrored to; None when they were not
+    (no mirror, a failed one, or a mirror of an earlier build)."""
+    entry = read_status(published).get("outputs", {}).get("postgres") or {}
+    if version is not None and entry.get("status") == "ok" and entry.get("warehouse") == version:
+        return entry.get("target")
+    return None
 
 
 def out_of_step(published: Path) -> list[tuple[str, str]]:

@@ -13,14 +13,15 @@ import polars as pl
 
 from ..parsing.families import FAMILIES, Family
 from ..parsing.plan import ParsedPlan
+from ..parsing.reference import province_of
 from ..parsing.results import ParsedReport
 from ..parsing.rules import ERROR, RULES, WARNING
 from .plan_landing import PLAN_DESCRIPTIONS, PLAN_SCHEMAS, plan_records
 
 _LINEAGE = {
     "report_id": pl.String, "file_name": pl.String, "sheet": pl.String, "row_number": pl.Int32,
-    "sha256": pl.String, "received_at": pl.Datetime("us"), "district_code": pl.String, "period": pl.String,
-    "year": pl.Int32, "unit_code": pl.String,
+    "sha256": pl.String, "received_at": pl.Datetime("us"), "district_code": pl.String, "unit_code": pl.String,
+    "period": pl.String, "year": pl.Int32,
 }
 _KIND_TYPES = {"name": pl.String, "code": pl.String, "category": pl.String, "count": pl.Int64, "money": pl.Int64,
                "km": pl.Float64, "yesno": pl.Boolean}
@@ -40,14 +41,15 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "report_submissions": {
         "report_id": pl.String, "file_name": pl.String, "sheet": pl.String, "sha256": pl.String,
         "family": pl.String, "period": pl.String, "period_type": pl.String, "year": pl.Int32,
-        "quarter": pl.Int32, "district_code": pl.String, "report_date": pl.Date, "prepared_by": pl.String,
+        "quarter": pl.Int32, "district_code": pl.String, "unit_code": pl.String, "unit_level": pl.String,
+        "province_code": pl.String, "report_date": pl.Date, "prepared_by": pl.String,
         "received_at": pl.Datetime("us"), "parse_status": pl.String, "errors": pl.Int32, "warnings": pl.Int32,
-        "row_count": pl.Int32, "unit_code": pl.String, "unit_level": pl.String, "province_code": pl.String,
+        "row_count": pl.Int32,
     },
     "report_issues": {
         "report_id": pl.String, "file_name": pl.String, "sheet": pl.String, "row_number": pl.Int32,
         "column_name": pl.String, "family": pl.String, "period": pl.String, "district_code": pl.String,
-        "severity": pl.String, "rule": pl.String, "message": pl.String, "unit_code": pl.String,
+        "unit_code": pl.String, "severity": pl.String, "rule": pl.String, "message": pl.String,
     },
     **{f"{name}_rows": _rows_schema(family) for name, family in FAMILIES.items()},
     **PLAN_SCHEMAS,
@@ -67,11 +69,15 @@ def report_frames(reports: list[ParsedReport]) -> dict[str, pl.DataFrame]:
     for report in reports:
         period = report.period
         district_code = report.district.code if report.district else None
+        # the reporting unit: a district, a new commune or a new province (an emulation plan: its province)
+        unit = report.unit or report.district
         accepted = not report.rejected
         common = {"report_id": report.report_id, "file_name": report.file_name, "sheet": report.sheet,
-                  "district_code": district_code, "period": period.code if period else None}
+                  "district_code": district_code, "unit_code": unit.code if unit else None,
+                  "period": period.code if period else None}
         records["report_submissions"].append({
             **common, "sha256": report.sha256, "family": report.family,
+            "unit_level": unit.level if unit else None, "province_code": province_of(unit) if unit else None,
             "period_type": period.type if period else None, "year": period.year if period else None,
             "quarter": period.quarter if period else None, "report_date": report.report_date,
             "prepared_by": report.prepared_by, "received_at": report.received_at,

@@ -8,9 +8,9 @@ A refresh stores it in the build database (`raw.refresh_state`), so it is publis
 next refresh compares before importing Dagster or starting dbt.
 
 The mirror is published after the warehouse file, and can fail on its own (no database yet, a wrong password):
-so the published state's "mirror" is not taken from the file but from a record beside it
-(`.<warehouse>.mirror.json`), written only once PostgreSQL has committed the marts of that very build. A
-refresh whose mirror failed is therefore not "up to date" the next time, and publishes again.
+so the published state's "mirror" is not taken from the file but from the serving record beside it
+(serving/status.py: the target of the last mirror of this very build, recorded once PostgreSQL has committed
+the marts). A refresh whose mirror failed is therefore not "up to date" the next time, and publishes again.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import duckdb
 from ..parsing.files import entry_sha256, file_sha256
 from ..parsing.inbox import inbox_files, relative_name
 from ..serving.postgres import DEFAULT_READER_ROLE
+from ..serving.status import mirrored_target
 from ..settings import PROJECT_ROOT, READER_ROLE_ENV, dbt_project_files, postgres_url
 
 STATE_TABLE = "raw.refresh_state"
@@ -79,7 +80,7 @@ def published_state(published: Path) -> dict | None:
     except duckdb.Error:
         return None
     try:
-        row = con.execute(f"SELECT fingerprint FROM {STATE_TABLE}").fetchone()
+        row = con.execute(f"SELECT fingerprint, built_at::VARCHAR FROM {STATE_TABLE}").fetchone()
     except duckdb.Error:
         return None
     finally:
@@ -87,45 +88,8 @@ def published_state(published: Path) -> dict | None:
     if not row:
         return None
     state = json.loads(row[0])
-    record = _read_json(mirror_record_path(published))
-    built = _build_digest(state)
-    state["mirror"] = record.get("target") if record and record.get("built_from") == built else None
+    state["mirror"] = mirrored_target(published, version=row[1])
     return state
-
-
-def mirror_record_path(published: Path) -> Path:
-    return published.parent / f".{published.name}.mirror.json"
-
-
-def _build_digest(state: dict) -> str:
-    """Identifies what a warehouse was built from, whatever its mirror."""
-    return hashlib.sha256(json.dumps({k: v for k, v in state.items() if k != "mirror"},
-                                     sort_keys=True).encode()).hexdigest()
-
-
-def _read_json(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-
-
-def record_mirror(published: Path, target: dict | None) -> None:
-    """After the marts of `published` are committed to `target` (None: no mirror): the published state's
-    "mirror" becomes `target`. Written to a temporary file and renamed: a reader sees the old or the new."""
-    path = mirror_record_path(published)
-    if target is None:
-        path.unlink(missing_ok=True)
-        return
-    con = duckdb.connect(str(published), read_only=True)
-    try:
-        (stored,) = con.execute(f"SELECT fingerprint FROM {STATE_TABLE}").fetchone()
-    finally:
-        con.close()
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps({"target": target, "built_from": _build_digest(json.loads(stored))},
-                                    sort_keys=True, indent=1))
-    os.replace(temporary, path)
 
 
 def reusable_files(previous: dict | None, current: dict) -> set[str]:

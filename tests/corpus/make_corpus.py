@@ -49,6 +49,8 @@ from make_sample import (INFRA_HEADER, POVERTY_HEADER, SAVINGS_HEADER, determini
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 ADMIN_UNITS = ROOT / "seeds" / "reference" / "admin_units.csv"
+ADMIN_UNITS_2025 = ROOT / "seeds" / "reference" / "admin_units_2025-07-01.csv"
+CROSSWALK = ROOT / "seeds" / "reference" / "commune_crosswalk_2025-07-01.csv"
 VALID, INVALID, HOSTILE = HERE / "valid", HERE / "invalid", HERE / "hostile"
 CORRECTIONS = HERE / "corrections"
 
@@ -91,6 +93,21 @@ def load_communes() -> dict[str, list[Commune]]:
 
 
 COMMUNES = load_communes()
+
+
+def load_communes_2025() -> list[Commune]:
+    """The new communes (units of 2025-07-01) that took in Trà Vinh's communes, in the reference file's order:
+    the 41 of Tỉnh Vĩnh Long (86) the calendar expects after 30 June 2025 (bare names; `district` is 86)."""
+    old = {c.code for communes in COMMUNES.values() for c in communes}
+    with open(CROSSWALK, encoding="utf-8-sig", newline="") as f:
+        became = {row["new_commune_code"] for row in csv.DictReader(f) if row["old_commune_code"] in old}
+    with open(ADMIN_UNITS_2025, encoding="utf-8-sig", newline="") as f:
+        return [Commune(row["commune_code"], row["commune_name"][len(row["commune_type"]):].strip(),
+                        row["commune_type"], row["province_code"])
+                for row in csv.DictReader(f) if row["commune_code"] in became]
+
+
+COMMUNES_2025 = load_communes_2025()
 
 
 def poverty_values(i: int) -> list[int]:
@@ -547,6 +564,15 @@ def valid_files() -> dict[str, bytes]:
                  ["844", "Năm 2022", "savings", code, "planned_savings_vnd", int(planned * 1_000_000)],
                  ["844", "Năm 2022", "savings", code, "achieved_savings_vnd", int(achieved * 1_000_000)]]
     files["csv_cp1258_comma.csv"] = windows_1258(csv_text(rows, ","))
+    # --- the units of 2025-07-01 (docs/reorganisation.md): a new commune's own report, a new province's compiled one
+    own = [[1, "Phường Trà Vinh", "29242", *poverty_values(0)]]
+    files["unit_2025_commune_own_report.xlsx"] = book(
+        info_sheet("UBND phường Trà Vinh, tỉnh Vĩnh Long", period="Năm 2025", date="10/01/2026"), poverty_sheet(own))
+    compiled = [[i + 1, nfd(c.name) if i % 2 else c.full_name, None if i % 3 == 2 else c.code,
+                 *infra_values(i, c)] for i, c in enumerate(COMMUNES_2025)]
+    files["unit_2025_province_compiled.xlsx"] = book(
+        quarter_info("Tỉnh Vĩnh Long", code="86", period="Quý III/2025", date="05/10/2025"), infra_sheet(compiled))
+
     return files
 
 
@@ -698,6 +724,19 @@ def invalid_files() -> dict[str, bytes]:
     rows[2][5] = "inf"  # line 3: poor_households of the first commune
     files["csv_value_not_finite.csv"] = csv_text(rows).encode()
     files["report_date_after_received.xlsx"] = pov(info_sheet(date="02/01/2032"))  # typed 2032 for 2023
+    # --- the units of 2025-07-01: the period decides who reports (docs/reorganisation.md)
+    files["unit_not_valid_district_2025_q3.xlsx"] = book(quarter_info(period="Quý III/2025", date="05/10/2025"),
+                                                         infra_sheet(infra_data()))
+    files["unit_not_valid_new_commune_2024.xlsx"] = pov(info_sheet("Phường Trà Vinh", period="Năm 2024"),
+                                                        [[1, "Phường Trà Vinh", "29242", *poverty_values(0)]])
+    files["unit_unknown_2025.xlsx"] = pov(info_sheet("Xã Bình Tân", period="Năm 2025", date="10/01/2026"),
+                                          [[1, "Xã Bình Tân", None, *poverty_values(0)]])
+    files["commune_not_reporting_unit.xlsx"] = pov(
+        info_sheet("Phường Trà Vinh", period="Năm 2025", date="10/01/2026"),
+        [[1, "Phường Trà Vinh", "29242", *poverty_values(0)], [2, "Xã Càng Long", None, *poverty_values(1)]])
+    files["savings_from_province.xlsx"] = book(info_sheet(None, code="86", period="Năm 2025", date="20/01/2026"),
+                                               savings_sheet(savings_data()))
+
     return files
 
 

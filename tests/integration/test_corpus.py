@@ -39,7 +39,7 @@ NAME = "Xã, phường, thị trấn"
 
 def received_for(path: Path) -> float:
     """When a copy of a corpus file arrives: at 08:00 the day after its 'Ngày lập' (02/01/2023 → 03/01/2023),
-    or RECEIVED for a file without one. A 'Ngày lập' after 2023 is a typo the corpus tests (a report is never
+    or RECEIVED for a file without one. A 'Ngày lập' after TODAY is a typo the corpus tests (a report is never
     received before it is made): that file arrives at RECEIVED too."""
     made = None
     if path.suffix == ".xlsx" and zipfile.is_zipfile(path):
@@ -49,7 +49,7 @@ def received_for(path: Path) -> float:
             made = parse_date(read_info(reader, sheet)["report_date"]) if sheet else None
         except Exception:  # noqa: BLE001 - an unreadable or odd file: it has no date to honour
             made = None
-    if made is None or made.year > 2023:
+    if made is None or made >= TODAY:
         return RECEIVED
     return dt.datetime.combine(made + dt.timedelta(days=1), dt.time(8, 0), tzinfo=VIETNAM).timestamp()
 
@@ -83,9 +83,11 @@ def poverty(district: str = "844", **changes: dict) -> dict[str, dict]:
     return rows
 
 
-def infrastructure(district: str = "844", only: tuple[str, ...] | None = None, **changes: dict) -> dict:
+def infrastructure(district: str = "844", only: tuple[str, ...] | None = None, communes: list | None = None,
+                   **changes: dict) -> dict:
+    """The generator's figures for every commune of the district (or of `communes`), with the given changes."""
     rows = {}
-    for i, c in enumerate(corpus.COMMUNES[district]):
+    for i, c in enumerate(communes or corpus.COMMUNES[district]):
         rural, green, lit, investment, contribution, std, adv, model, ocop = corpus.infra_values(i, c)
         flags = [bool(std), bool(adv), bool(model)] if c.type == "Xã" else [None, None, None]
         row = dict(zip(INFRA, [rural, green, lit, investment * 1_000_000, contribution * 1_000_000, *flags, ocop]))
@@ -209,6 +211,11 @@ VALID: dict[str, tuple] = {
         "842", only=("rural_road_km", "lit_road_km")), []),
     "csv_cp1258_comma.csv": ("savings", "844", Y, savings(), []),
     "csv_mixed_key_spelling.csv": ("poverty", "844", Y, BASE, []),  # one report, not one per spelling
+    # the units of 2025-07-01: the unit is a new commune (its own row) or the new province (its 41 communes)
+    "unit_2025_commune_own_report.xlsx": ("poverty", "29242", "2025",
+                                          {"29242": dict(zip(POVERTY, corpus.poverty_values(0)))}, []),
+    "unit_2025_province_compiled.xlsx": ("infrastructure", "86", "2025-Q3",
+                                         infrastructure(communes=corpus.COMMUNES_2025), []),
 }
 
 
@@ -218,7 +225,7 @@ def test_valid(name, reference, tmp_path):
     (report,) = parse("valid", name, reference, tmp_path)
     assert issues(report) == warnings
     assert report.status == "accepted"
-    assert (report.family, report.district.code, report.period.code) == (family, district, period)
+    assert (report.family, report.unit.code, report.period.code) == (family, district, period)
     assert landed(report) == rows
 
 
@@ -273,6 +280,11 @@ I = corpus.INFRA_HEADER
 S = corpus.SAVINGS_HEADER
 # name: the errors, exactly, as (rule, Excel row, column header)
 INVALID: dict[str, list[tuple]] = {
+    "unit_not_valid_district_2025_q3.xlsx": [("unit_not_valid_for_period", None, None)],
+    "unit_not_valid_new_commune_2024.xlsx": [("unit_not_valid_for_period", None, None)],
+    "unit_unknown_2025.xlsx": [("unit_unknown", None, None)],
+    "commune_not_reporting_unit.xlsx": [("commune_not_reporting_unit", 6, NAME)],
+    "savings_from_province.xlsx": [("savings_from_province", None, None)],
     "district_unknown.xlsx": [("district_unknown", None, None)],
     "district_code_of_other_province.xlsx": [("district_unknown", None, None)],
     "district_ambiguous.xlsx": [("district_ambiguous", None, None)],
@@ -336,6 +348,12 @@ INVALID: dict[str, list[tuple]] = {
 }
 # what the message must say for the clerk to act on it
 MESSAGE_MUST_NAME = {
+    "unit_not_valid_district_2025_q3.xlsx": ["Huyện Càng Long (mã 844)", "2025-Q3", "Xã Càng Long (mã 29266)",
+                                             "Xã Nhị Long (mã 29302)", "Tỉnh Vĩnh Long (mã 86)"],
+    "unit_not_valid_new_commune_2024.xlsx": ["Phường Trà Vinh (mã 29242)", "Thành phố Trà Vinh (mã 842)"],
+    "unit_unknown_2025.xlsx": ["'Xã Bình Tân'", "01/07/2025"],
+    "commune_not_reporting_unit.xlsx": ["'Xã Càng Long' (ô B6)", "Xã Càng Long (mã 29266)", "Phường Trà Vinh"],
+    "savings_from_province.xlsx": ["Tỉnh Vĩnh Long", "mỗi xã, phường tự gửi"],
     "district_ambiguous.xlsx": ["Huyện Duyên Hải (mã 850)", "Thị xã Duyên Hải (mã 851)"],
     "district_code_of_other_province.xlsx": ["886", "An Phú", "An Giang"],
     "commune_ambiguous.xlsx": ["Thị trấn Định An (mã 29462)", "Xã Định An (mã 29494)"],

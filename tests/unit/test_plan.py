@@ -233,3 +233,16 @@ def test_a_plan_sheet_beyond_the_limits_is_not_loaded(tmp_path, reference):
     (plan,) = parse_file(path, path.name, reference, today=TODAY, limits=Limits(max_rows=8))
     assert plan.status == "rejected" and "sheet_too_large" in rules(plan)
     assert all(rows == [] for rows in plan.tables.values())
+
+
+def test_a_plan_sheet_with_a_stray_cell_far_out_is_not_loaded(tmp_path, reference):
+    """The plan goes through the same container guard as reports: one cell at XFD3000 makes the used range
+    3,000 × 16,384 cells, which is refused from the sheet XML instead of being allocated."""
+    path = plan_file(tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Chỉ tiêu"]["XFD3000"] = "x"
+    book.save(path)
+    plan = parse(path, reference)
+    assert plan.rejected
+    too_large = [i for i in plan.issues if i.rule == "sheet_too_large"]
+    assert len(too_large) == 1 and "A1:XFD3000" in too_large[0].message

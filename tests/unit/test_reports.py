@@ -158,11 +158,11 @@ def test_unexpected_failure_is_a_refusal_not_a_crash(tmp_path, reference, monkey
 
 
 @pytest.mark.parametrize("period, family, sheet_rows", [
-    ("Năm 2025", "Giảm nghèo", poverty_sheet([[1, "Xã Đại Phúc", None, 100, 5, 10]])),
-    ("Quý III/2025", "Hạ tầng", None),
+    ("Năm 2020", "Giảm nghèo", poverty_sheet([[1, "Xã Đại Phúc", None, 100, 5, 10]])),
+    ("Quý III/2021", "Hạ tầng", None),
 ])
 def test_period_not_in_the_calendar_is_a_warning(tmp_path, reference, period, family, sheet_rows):
-    """2025 (poverty) and 2025-Q3 (infrastructure) are not in the calendar: accepted, with no due date."""
+    """2020 (poverty) and 2021-Q3 (infrastructure) are not in the calendar: accepted, with no due date."""
     if sheet_rows is None:
         sheet_rows = [["STT", "Xã, phường, thị trấn", "Mã xã", "Đường GTNT xây mới, nâng cấp (km)",
                        "Vốn đầu tư (triệu đồng)", "Đạt chuẩn NTM", "Sản phẩm OCOP (lũy kế)"],

@@ -216,3 +216,52 @@ def test_command_path_errors_are_one_line_and_exit_3(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err, err
     assert not (tmp_path / "missing").exists()  # a mistyped folder is not created
+
+
+def test_new_commune_template_has_one_row_itself_and_round_trips(tmp_path, reference):
+    path = write_template("poverty", "Phường Trà Vinh", "Năm 2025", tmp_path / "c.xlsx", reference)
+    info = {r[0]: r[1] for r in openpyxl.load_workbook(path)["Thông tin"].iter_rows(values_only=True)}
+    assert (info["Đơn vị"], info["Mã đơn vị"], info["Kỳ báo cáo"]) == ("Phường Trà Vinh", "29242", "Năm 2025")
+    _ws, rows = data_rows(path)
+    assert [(r[1], r[2]) for r in rows] == [("Phường Trà Vinh", "29242")]
+    guide = [row[0] for row in openpyxl.load_workbook(path)[GUIDE_SHEET].iter_rows(values_only=True)]
+    assert guide == instructions("poverty", "commune") and "chính đơn vị báo cáo" in guide[2]
+    fill(path, {0: {"D": 5000, "E": 50, "F": 80}}, date="10/01/2026")
+    (report,) = parse_file(path, path.name, reference, today=TODAY)
+    assert report.issues == [] and (report.unit.code, report.unit.level, report.district) == ("29242", "commune", None)
+    assert [(r["commune_code"], r["poor_households"]) for r in report.rows] == [("29242", 50)]
+
+
+def test_new_province_template_lists_the_communes_of_the_calendar(tmp_path, reference):
+    path = write_template("infrastructure", "86", "Quý III/2025", tmp_path / "p.xlsx", reference)
+    _ws, rows = data_rows(path)
+    assert len(rows) == 41  # the former Trà Vinh's communes of Tỉnh Vĩnh Long (reporting_calendar old_province_code)
+    assert (rows[0][1], rows[0][2]) == ("Phường Trà Vinh", "29242") and ("Xã Càng Long", "29266") in [
+        (r[1], r[2]) for r in rows]
+    fill(path, {k: {"D": 1.5} for k in range(41)}, date="05/10/2025")
+    (report,) = parse_file(path, path.name, reference, today=TODAY)
+    assert report.issues == [] and report.unit.code == "86" and len(report.rows) == 41
+
+
+@pytest.mark.parametrize("family, unit, period, words", [
+    ("infrastructure", "844", "2025-Q3", ["Huyện Càng Long", "Xã Càng Long (mã 29266)", "Tỉnh Vĩnh Long (mã 86)"]),
+    ("poverty", "29242", "2024", ["Phường Trà Vinh", "Thành phố Trà Vinh (mã 842)"]),
+    ("savings", "86", "2025", ["Savings are each commune's own"]),
+    ("poverty", "Xã Không Có", "2025", ["Unknown unit"]),
+])
+def test_units_that_do_not_report_the_period_are_refused(tmp_path, reference, family, unit, period, words):
+    with pytest.raises(ValueError) as refused:
+        write_template(family, unit, period, tmp_path / "t.xlsx", reference)
+    for word in words:
+        assert word in str(refused.value)
+
+
+def test_command_with_unit(tmp_path, capsys):
+    parser = argparse.ArgumentParser()
+    add_template_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["template", "--family", "poverty", "--unit", "29242", "--period", "2025",
+                              "--out", str(tmp_path / "c.xlsx")])
+    assert main_template(args) == 0 and "Phường Trà Vinh (mã 29242)" in capsys.readouterr().out
+    args = parser.parse_args(["template", "--family", "poverty", "--unit", "29242", "--district", "844",
+                              "--period", "2025"])
+    assert main_template(args) == 3 and "not both" in capsys.readouterr().err
