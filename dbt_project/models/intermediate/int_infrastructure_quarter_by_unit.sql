@@ -12,6 +12,21 @@
 -- ntm_communes by the communes (xã) that reported the NTM column (ntm_communes_reported), not by every xã.
 {% set share = ['share_investment_vnd', 'share_contribution_vnd'] %}
 
+{#- the measures of a unit (a commune, a district) from its commune rows: the same for both levels -#}
+{% set unit_measures %}
+        {{ sum_measures(flows + share, km) }},
+        count_if(contribution_reported)                         as contribution_rows_reported,
+        count_if(ntm_standard is not null and is_xa)            as ntm_communes_reported,
+        case when count(ntm_standard) > 0
+            then count_if(coalesce(ntm_standard, false) and is_xa) end as ntm_communes,
+        case when count(ntm_advanced) > 0
+            then count_if(coalesce(ntm_advanced, false) and is_xa) end as ntm_advanced_communes,
+        case when count(ntm_model) > 0
+            then count_if(coalesce(ntm_model, false) and is_xa) end    as ntm_model_communes,
+        cast(sum(ocop_products) as bigint)                      as ocop_products,
+        count(*)                                                as communes_reported
+{%- endset %}
+
 with report_rows as (
 
     -- generation: the list of units of the quarter (as in staging; derived here from the quarter)
@@ -47,18 +62,8 @@ by_commune as (
         year,
         quarter,
         generation,
-        commune_code as unit_code,
-        {{ sum_measures(flows + share, km) }},
-        count_if(contribution_reported)                         as contribution_rows_reported,
-        count_if(ntm_standard is not null and is_xa)            as ntm_communes_reported,
-        case when count(ntm_standard) > 0
-            then count_if(coalesce(ntm_standard, false) and is_xa) end as ntm_communes,
-        case when count(ntm_advanced) > 0
-            then count_if(coalesce(ntm_advanced, false) and is_xa) end as ntm_advanced_communes,
-        case when count(ntm_model) > 0
-            then count_if(coalesce(ntm_model, false) and is_xa) end    as ntm_model_communes,
-        cast(sum(ocop_products) as bigint)                      as ocop_products,
-        count(*)                                                as communes_reported
+        commune_code                                            as unit_code,
+        {{ unit_measures }}
     from rows_with_type
     group by year, quarter, generation, commune_code
 
@@ -70,18 +75,8 @@ by_district as (
         year,
         quarter,
         generation,
-        district_code as unit_code,
-        {{ sum_measures(flows + share, km) }},
-        count_if(contribution_reported)                         as contribution_rows_reported,
-        count_if(ntm_standard is not null and is_xa)            as ntm_communes_reported,
-        case when count(ntm_standard) > 0
-            then count_if(coalesce(ntm_standard, false) and is_xa) end as ntm_communes,
-        case when count(ntm_advanced) > 0
-            then count_if(coalesce(ntm_advanced, false) and is_xa) end as ntm_advanced_communes,
-        case when count(ntm_model) > 0
-            then count_if(coalesce(ntm_model, false) and is_xa) end    as ntm_model_communes,
-        cast(sum(ocop_products) as bigint)                      as ocop_products,
-        count(*)                                                as communes_reported
+        district_code                                           as unit_code,
+        {{ unit_measures }}
     from rows_with_type
     where generation = '2025-03-01'
     group by year, quarter, generation, district_code
