@@ -15,4 +15,4 @@ def test_overlap_rule_placeholders_are_filled_by_the_model():
     placeholders = set(re.findall(r"\{(\w+)\}", rule.message))
     assert placeholders == {"commune", "family_vi", "period", "file", "used_file"}
     sql = MODEL.read_text(encoding="utf-8")
-    assert {p for p in placeholders if f"'{{{p}}}'" not in sql} == set()
+    assert {p for p in placeholders if f"('{p}'," not in sql} == set()

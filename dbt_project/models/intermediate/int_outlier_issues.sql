@@ -100,12 +100,12 @@ select
     'outlier'                       as rule,
     -- the template's placeholders filled in SQL, as str.format would in Python; counts written the Vietnamese
     -- way (6.000), as the parser's number_vi does
-    replace(replace(replace(replace(replace(r.message_template,
-        '{column}', l.label),
-        '{commune}', coalesce(nullif(f.commune_name, ''), f.commune_code)),
-        '{value}', format('{:t.}', f.value)),
-        '{previous_period}', f.previous_period),
-        '{previous}', format('{:t.}', f.previous_value)) as message,
+    {{ fill_rule_message('r.message_template', [
+        ('column', 'l.label'),
+        ('commune', "coalesce(nullif(f.commune_name, ''), f.commune_code)"),
+        ('value', "format('{:t.}', f.value)"),
+        ('previous_period', 'f.previous_period'),
+        ('previous', "format('{:t.}', f.previous_value)")]) }} as message,
     f.unit_code
 from flagged as f
 inner join labels as l on l.metric = f.metric

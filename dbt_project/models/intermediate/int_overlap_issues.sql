@@ -82,12 +82,12 @@ select
     r.severity,
     'overlapping_reports'           as rule,
     -- the template's placeholders filled in SQL, as str.format would in Python
-    replace(replace(replace(replace(replace(r.message_template,
-        '{commune}', coalesce(nullif(o.commune_name, ''), o.commune_code)),
-        '{family_vi}', l.label),
-        '{period}', o.period),
-        '{file}', o.file_name),
-        '{used_file}', o.used_file_name) as message,
+    {{ fill_rule_message('r.message_template', [
+        ('commune', "coalesce(nullif(o.commune_name, ''), o.commune_code)"),
+        ('family_vi', 'l.label'),
+        ('period', 'o.period'),
+        ('file', 'o.file_name'),
+        ('used_file', 'o.used_file_name')]) }} as message,
     o.unit_code
 from overlapping as o
 inner join labels as l on l.family = o.family
