@@ -129,11 +129,11 @@ def _not_valid_for_period(value: str, err: MatchError, period: Period) -> Issue:
     found = err.found
     if found.level == "district":
         unit_when, period_when = "đơn vị trước ngày 01/07/2025 (không còn cấp huyện)", "kết thúc sau ngày 30/06/2025"
-        who = ("đơn vị sau sắp xếp: mỗi xã, phường báo cáo số liệu của mình, hoặc tỉnh gửi bản tổng hợp các xã; "
-               "các đơn vị thay cho đơn vị này là")
+        who = ("đơn vị sau sắp xếp (mỗi xã, phường báo cáo số liệu của mình, hoặc tỉnh gửi bản tổng hợp các "
+               "xã)")
     else:
         unit_when, period_when = "đơn vị từ ngày 01/07/2025", "kết thúc trước ngày 01/07/2025"
-        who = "huyện, thị xã, thành phố (đơn vị trước sắp xếp); các đơn vị gồm địa bàn này là"
+        who = "huyện, thị xã, thành phố (đơn vị trước sắp xếp)"
     return issue("unit_not_valid_for_period", value=value, unit=f"{found.full_name} (mã {found.code})",
                  unit_when=unit_when, period=period.code, period_when=period_when, who=who,
                  candidates=describe_units(err.candidates) or "không có")

@@ -190,7 +190,7 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "must settle it."),
     Rule("unit_not_valid_for_period", ERROR,
          "'{value}' ở trang 'Thông tin' là {unit}, {unit_when}; kỳ báo cáo {period} {period_when}, nên do "
-         "{who}: {candidates}. Ghi 'Đơn vị' và 'Mã đơn vị' của đơn vị lập báo cáo ở trang 'Thông tin' (lệnh "
+         "{who} lập báo cáo. Các đơn vị báo cáo kỳ này trên địa bàn đó: {candidates}. Ghi 'Đơn vị' và 'Mã đơn vị' của đơn vị lập báo cáo ở trang 'Thông tin' (lệnh "
          "'emulation template' tạo mẫu đúng cho đơn vị và kỳ), hoặc sửa 'Kỳ báo cáo' nếu ghi nhầm kỳ.",
          "The reporting unit does not exist in the period's list of units (docs/reorganisation.md): a district "
          "for a period ending after 30 June 2025, or a new commune or province (units of 2025-07-01) for a "
@@ -360,8 +360,10 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "nhưng không có hạn nộp và không được tính vào tiến độ nộp báo cáo. Kiểm tra lại 'Kỳ báo cáo' ở trang "
          "'Thông tin'; nếu đúng kỳ, đề nghị đơn vị tổng hợp bổ sung kỳ này vào lịch báo cáo.",
          "The period is not in the reporting calendar (seeds/reference/reporting_calendar.csv) for the "
-         "district's province and the family: the report is accepted, but it has no due date and counts in no "
-         "completeness or reporting-rate figure until the calendar lists the period."),
+         "reporting unit's province, its reporting level (district, or the new units after 30 June 2025) and the "
+         "family, or the entry names an old province (`old_province_code`) and the new commune took in none of "
+         "its communes: the report is accepted, but it has no due date and counts in no completeness or "
+         "reporting-rate figure until the calendar lists the period."),
     Rule("issues_truncated", WARNING,
          "Còn {count} chỗ khác trong báo cáo này vi phạm quy tắc '{rule}' ({severity_vi}), không liệt kê ra đây "
          "(chỉ liệt kê {kept} chỗ đầu tiên). Sửa các chỗ đã nêu, rồi kiểm tra lại toàn bộ các dòng, cột cùng kiểu "
