@@ -38,19 +38,18 @@ def test_district_poverty_is_the_sum_of_communes(sample_db):
 def test_infrastructure_year_sums_flows_and_takes_last_quarter_stocks(sample_db):
     rows = query(sample_db, """
         SELECT y.unit_code, y.rural_road_km, q.km, y.investment_vnd, q.inv, y.ntm_communes, q4.ntm_communes,
-               y.ocop_products, q4.ocop_products
+               y.ocop_products, q4.ocop_products, y.unit_level
         FROM marts.mart_infrastructure y
-        JOIN (SELECT unit_code, year, sum(rural_road_km) km, sum(investment_vnd) inv
+        JOIN (SELECT unit_code, year, generation, sum(rural_road_km) km, sum(investment_vnd) inv
               FROM marts.mart_infrastructure WHERE period_type = 'quarter' GROUP BY ALL) q
-          ON q.unit_code = y.unit_code AND q.year = y.year
+          ON q.unit_code = y.unit_code AND q.year = y.year AND q.generation = y.generation
         JOIN marts.mart_infrastructure q4 ON q4.unit_code = y.unit_code AND q4.period = y.period || '-Q4'
-        WHERE y.period_type = 'year'
-          AND NOT (y.unit_level = 'commune' AND y.year = 2025)  -- a commune code on both lists: see below""")
-    # (a new commune that kept its old commune's code, e.g. Xã Long Vĩnh 29533, has 2025-Q1/Q2 quarter rows of the
-    # old commune and Q3/Q4 of the new one under one unit_code; how its year 2025 reads is the marts' to say)
-    # 9 districts + province 84 (2022-2024, the years with a district Q4) + province 86 (2025); and commune rows
-    assert sum(1 for unit, *_ in rows if len(unit) <= 3) == 31
-    for unit, km, q_km, inv, q_inv, ntm, q4_ntm, ocop, q4_ocop in rows:
+                                         AND q4.generation = y.generation
+        WHERE y.period_type = 'year'""")
+    # 9 districts + province 84 (2022-2024, the years with a district Q4) + province 86 (2025, its Q3-Q4: the
+    # year of a list counts the quarters on that list); and the communes' rows of both lists
+    assert sum(1 for *_, level in rows if level != "commune") == 31
+    for unit, km, q_km, inv, q_inv, ntm, q4_ntm, ocop, q4_ocop, _ in rows:
         assert km == pytest.approx(q_km) and inv == q_inv and ntm == q4_ntm and ocop == q4_ocop, unit
 
 

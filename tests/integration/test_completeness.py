@@ -26,6 +26,7 @@ def _set_info(path, **values):
 # infrastructure 2022-Q1 to 2025-Q2; the sample has every one of them (later periods are the new communes')
 EXPECTED_PER_DISTRICT = 4 + 4 + 14
 NOT_SENT_IN_THE_SAMPLE = 0
+NEW_UNIT_PERIODS = 1 + 1 + 5  # poverty and savings 2025, infrastructure 2025-Q3 to 2026-Q3: the new communes
 LATE_IN_THE_SAMPLE = ("infrastructure", "2023-Q2", "850")  # 850_h-duyen-hai_2023-Q2.xlsx, made 18/07/2023
 
 
@@ -47,8 +48,12 @@ def partial(tmp_path_factory):
 def test_each_expected_report_is_on_time_late_or_missing(partial):
     rows = dict(((f, p, d), s) for f, p, d, s in query(partial, """
         SELECT family, period, district_code, status FROM marts.mart_reporting_completeness
-        WHERE province_code = '84'"""))
+        WHERE unit_level = 'district'"""))
     assert len(rows) == 9 * EXPECTED_PER_DISTRICT
+    # after 1 July 2025 the calendar expects the 41 new communes of the former Trà Vinh (no district)
+    communes = query(partial, """SELECT count(*), count(DISTINCT unit_code), count(district_code)
+                                 FROM marts.mart_reporting_completeness WHERE unit_level = 'commune'""")
+    assert communes == [(41 * NEW_UNIT_PERIODS, 41, 0)]
     assert rows[("poverty", "2023", "845")] == "missing"
     assert rows[("savings", "2023", "845")] == "missing"
     assert rows[("infrastructure", "2023-Q4", "846")] == "late"
