@@ -68,7 +68,7 @@ def removal_message(lost: list[LostFile], inbox: Path) -> str:
             "the wrong folder, empty or not mounted, fix that (or put the files back) and refresh again; if these "
             "reports really are withdrawn, refresh with --allow-removals (Dagster UI: run tag "
             f"{ALLOW_REMOVALS_TAG}=true, or resource config warehouse.allow_removals: true). The list: "
-            "SELECT file_name FROM marts.mart_report_submissions WHERE status = 'accepted'.")
+            "SELECT file_name FROM marts.mart_report_submissions WHERE in_force.")
 
 
 class RemovalRefused(RuntimeError):

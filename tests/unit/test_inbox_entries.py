@@ -45,14 +45,16 @@ def test_check_removals_refuses_unless_allowed(tmp_path):
     con = duckdb.connect(str(published))
     con.execute("CREATE SCHEMA marts")
     con.execute("CREATE TABLE marts.mart_report_submissions AS SELECT * FROM (VALUES "
-                "('a.xlsx', 'sha-a', 'accepted'), ('a.xlsx', 'sha-a', 'accepted'), ('r.xlsx', 'sha-r', 'rejected'),"
-                " ('s.xlsx', 'sha-s', 'superseded')) t(file_name, sha256, status)")
+                "('a.xlsx', 'sha-a', 'accepted', true), ('a.xlsx', 'sha-a', 'accepted', true), "
+                "('r.xlsx', 'sha-r', 'rejected', false), ('s.xlsx', 'sha-s', 'superseded', false), "
+                "('p.xlsx', 'sha-p', 'partially_superseded', true)) t(file_name, sha256, status, in_force)")
     con.close()
     with pytest.raises(RemovalRefused) as refused:
         check_removals(published, tmp_path, {}, allow=False)
-    assert refused.value.lost == [LostFile("a.xlsx", 2)]  # rejected and superseded reports are not in force
-    assert check_removals(published, tmp_path, {}, allow=True) == [LostFile("a.xlsx", 2)]
-    assert check_removals(published, tmp_path, {"a.xlsx": "sha-a"}, allow=False) == []
+    # rejected and superseded reports are not in force; a partially superseded one still has rows in force
+    assert refused.value.lost == [LostFile("a.xlsx", 2), LostFile("p.xlsx", 1)]
+    assert check_removals(published, tmp_path, {}, allow=True) == [LostFile("a.xlsx", 2), LostFile("p.xlsx", 1)]
+    assert check_removals(published, tmp_path, {"a.xlsx": "sha-a", "p.xlsx": "sha-p"}, allow=False) == []
     assert check_removals(tmp_path / "none.duckdb", tmp_path, {}, allow=False) == []  # nothing published yet
 
 
@@ -132,9 +134,12 @@ def _tiny_warehouse(path, poverty_rows):
     con.execute("CREATE TABLE marts.mart_poverty (unit_level VARCHAR, year INTEGER, total_households BIGINT, "
                 "poor_households BIGINT, poverty_rate_pct DOUBLE, near_poor_households BIGINT, "
                 "near_poverty_rate_pct DOUBLE, poor_households_change BIGINT, poverty_rate_change_pp DOUBLE, "
-                "units_reported BIGINT, units_expected BIGINT, complete BOOLEAN)")
-    con.executemany("INSERT INTO marts.mart_poverty VALUES ('province', ?, ?, ?, ?, ?, ?, ?, ?, 9, 9, true)",
-                    poverty_rows)
+                "units_reported BIGINT, units_expected BIGINT, complete BOOLEAN, unit_name VARCHAR, "
+                "unit_code VARCHAR)")
+    con.executemany("INSERT INTO marts.mart_poverty VALUES ('province', ?, ?, ?, ?, ?, ?, ?, ?, 9, 9, true, "
+                    "'Tỉnh Trà Vinh', '84')", poverty_rows)
+    con.execute("CREATE TABLE marts.mart_poverty_2025_units (unit_level VARCHAR, unit_name VARCHAR, year INTEGER, "
+                "coverage_pct DOUBLE)")
     con.close()
 
 
