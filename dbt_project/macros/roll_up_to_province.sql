@@ -1,39 +1,44 @@
 {#
-  The district -> province roll-up, written once for every figure published per district and province.
-  `district_rows` (a CTE or relation) has one row per district and `keys`: `unit_code` (the district's code),
-  the `keys` and the `measures`. The result is those district rows as they are, plus one row per province and
-  `keys` whose measures are the sums over the province's districts present (districts of stg_admin_units with
-  that parent). Both levels get `districts_reported`: 1 for a district, the districts summed for a province.
-  Measures named in `decimals` are DOUBLEs, rounded to that many decimals; the others are counts, summed as
-  BIGINT, or whole VND (named `…_vnd`), summed as DECIMAL(38,0) (see sum_measures). A sum skips NULLs and is
-  NULL when every district's value is NULL.
+  The roll-up to the province, written once for every figure published per unit and province, on both lists of
+  units. `unit_rows` (a CTE or relation) has one row per unit of the level just below the province and `keys`:
+  `unit_code`, `generation` (the list the period is on, macro unit_generation), the `keys` and the `measures`. On
+  the list of 2025-03-01 those units are districts, on that of 2025-07-01 the new communes (there are no districts):
+  macro level_below_province. The result is those rows as they are, plus one row per province, generation and
+  `keys` whose measures are the sums over the province's units present (units of the same list with that parent:
+  84 from its districts up to 30 June 2025, 86 from its new communes after it). Both levels get `units_summed`: 1
+  for the unit itself, the units summed for a province. Measures named in `decimals` are DOUBLEs, rounded to that
+  many decimals; the others are counts, summed as BIGINT, or whole VND (named `…_vnd`), summed as DECIMAL(38,0)
+  (see sum_measures). A sum skips NULLs and is NULL when every unit's value is NULL.
 #}
-{% macro roll_up_to_province(district_rows, keys, measures, decimals={}) -%}
+{% macro roll_up_to_province(unit_rows, keys, measures, decimals={}) -%}
     select
         {%- for key in keys %}
         {{ key }},
         {%- endfor %}
         unit_code,
+        generation,
         {%- for measure in measures %}
         {{ measure }},
         {%- endfor %}
-        cast(1 as bigint)                                       as districts_reported
-    from {{ district_rows }}
+        cast(1 as bigint)                                       as units_summed
+    from {{ unit_rows }}
 
     union all
 
     select
         {%- for key in keys %}
-        district.{{ key }},
+        below.{{ key }},
         {%- endfor %}
         unit.parent_code                                        as unit_code,
-        {{ sum_measures(measures, decimals, 'district.') }},
-        count(*)                                                as districts_reported
-    from {{ district_rows }} as district
-    inner join {{ ref('stg_admin_units') }} as unit
-        on  unit.unit_code = district.unit_code
-        and unit.unit_level = 'district'
-    group by {% for key in keys %}district.{{ key }}, {% endfor %}unit.parent_code
+        below.generation,
+        {{ sum_measures(measures, decimals, 'below.') }},
+        count(*)                                                as units_summed
+    from {{ unit_rows }} as below
+    inner join {{ admin_units_both_generations() }} as unit
+        on  unit.unit_code = below.unit_code
+        and unit.generation = below.generation
+        and unit.unit_level = {{ level_below_province('below.generation') }}
+    group by {% for key in keys %}below.{{ key }}, {% endfor %}below.generation, unit.parent_code
 {%- endmacro %}
 
 {#

@@ -1,10 +1,12 @@
--- Year rows of mart_infrastructure: flows are the sum of the unit's quarter rows of that year, stocks are those
--- of its last quarter row of that year.
+-- Year rows of mart_infrastructure: flows are the sum of the unit's quarter rows of that year on the year's list
+-- of units (macro unit_generation: 2025 on the list of 2025-07-01, from Q3 and Q4), stocks are those of its last
+-- quarter row of that year.
 {{ config(meta={'dagster': {'ref': {'name': 'mart_infrastructure'}}}) }}  -- shown in Dagster as a check of mart_infrastructure
 with quarters as (
 
     select * from {{ ref('mart_infrastructure') }}
     where period_type = 'quarter'
+      and generation = {{ unit_generation('cast(year as varchar)') }}
 
 ),
 

@@ -1,4 +1,4 @@
--- Every (family, district_code, period) that received a usable report (accepted by the ingest, not a duplicate)
+-- Every (family, version_group, period) that received a usable report (accepted by the ingest, not a duplicate)
 -- has its latest version fully in force (status 'accepted'); rejected and duplicate reports are never in force;
 -- a version is in force exactly when rows are in force from it; and the rows in force counted per version
 -- (int_report_versions.rows_in_force) are exactly the rows the macro rows_in_force selects, one per commune or
@@ -8,11 +8,11 @@ with keys as (
 
     select
         family,
-        district_code,
+        version_group,
         period,
         'latest version not accepted, or a rejected/duplicate report in force' as problem
     from {{ ref('int_report_versions') }}
-    group by family, district_code, period
+    group by family, version_group, period
     having count_if(status in ('accepted', 'partially_superseded', 'superseded')) > 0
         and max(version_number) filter (where status = 'accepted')
             is distinct from max(version_number)
@@ -33,14 +33,14 @@ selected as (
 
     {% for family in var('report_families') %}
     select '{{ family }}' as family, count(*) as selected_rows,
-           count(distinct (district_code, period, {{ row_key(family) }})) as selected_keys
+           count(distinct (r.version_group, r.period, {{ row_key(family, 'r.') }})) as selected_keys
     from ({{ rows_in_force(family) }}) as r
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 )
 
-select family, district_code, period, problem from keys
+select family, version_group, period, problem from keys
 union all
 select s.family, null, null, 'rows_in_force differs from the rows the macro selects'
 from selected as s

@@ -117,10 +117,11 @@ def postgres_marts(context: AssetExecutionContext, warehouse: WarehouseResource)
 
 
 def overdue_reports(con: duckdb.DuckDBPyConnection, today: dt.date) -> list[tuple[str, str, str, str]]:
-    """(family, period, due date, districts) of expected reports still missing after their due date."""
+    """(family, period, due date, units) of expected reports still missing after their due date: districts, and
+    new communes after 1 July 2025 (unit_name; district_name is NULL for them)."""
     return con.execute("""
         SELECT family, period, strftime(due_date, '%d/%m/%Y'),
-               string_agg(district_name, ', ' ORDER BY district_code)
+               string_agg(coalesce(unit_name, district_name, unit_code), ', ' ORDER BY unit_code)
         FROM marts.mart_reporting_completeness
         WHERE status = 'missing' AND due_date < ?
         GROUP BY family, period, due_date ORDER BY due_date, family""", [today]).fetchall()

@@ -340,6 +340,15 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "{column} của {commune} là {value}, khác xa kỳ trước ({previous_period}: {previous}). "
          "Kiểm tra lại số liệu.",
          "A commune's value is far from its previous period (ratio beyond the configured threshold)."),
+    Rule("overlapping_reports", WARNING,
+         # checked in dbt (int_overlap_issues), which fills these placeholders in SQL from raw.rule_catalogue
+         "{commune}: số liệu {family_vi} kỳ {period} có trong hai báo cáo, '{file}' và '{used_file}'. Đã dùng số "
+         "liệu của '{used_file}' ('Ngày lập' muộn hơn); số liệu của '{file}' được lưu trong lịch sử. Nếu số liệu "
+         "của '{file}' mới đúng, hãy gửi lại báo cáo đó với 'Ngày lập' mới.",
+         "After 1 July 2025, a commune's own report and the province's compiled report both give the same "
+         "commune, family and period: the row of the report with the later Ngày lập counts, the other stays in "
+         "history. Found in dbt (int_overlap_issues) and recorded beside the report whose row is not used; the "
+         "message names both files."),
     Rule("report_late", WARNING,
          "Báo cáo kỳ {period} nộp ngày {submitted}, sau hạn {due}.",
          "The report was made or received after its due date."),
@@ -405,7 +414,8 @@ def rules_markdown() -> str:
         "a report; warnings are recorded beside an accepted one. The message is what the clerk reads in "
         "`marts.mart_report_issues`, with the `{…}` filled in. The `outlier` warning is found in dbt "
         "(`int_outlier_issues`, from the message in `raw.rule_catalogue`), after ingest, since it needs the "
-        "previous period. A message about a row names where to look: `{where}` is the commune (or savings "
+        "previous period; so is `overlapping_reports` (`int_overlap_issues`), since it compares reports of "
+        "different units. A message about a row names where to look: `{where}` is the commune (or savings "
         "category), the cell and its column header, as in `Xã Đại Phúc, ô E7 ('Số hộ nghèo')`; `{cell}` is the "
         "cell (`ô E7`: the column's letter and the Excel row; in a CSV file `dòng 12`, the line); `{row}` is the "
         "Excel row (or CSV line). Numbers are written the Vietnamese way (`6.000`, `12,5`).",

@@ -38,15 +38,16 @@ def test_district_poverty_is_the_sum_of_communes(sample_db):
 def test_infrastructure_year_sums_flows_and_takes_last_quarter_stocks(sample_db):
     rows = query(sample_db, """
         SELECT y.unit_code, y.rural_road_km, q.km, y.investment_vnd, q.inv, y.ntm_communes, q4.ntm_communes,
-               y.ocop_products, q4.ocop_products
+               y.ocop_products, q4.ocop_products, y.unit_level
         FROM marts.mart_infrastructure y
         JOIN (SELECT unit_code, year, sum(rural_road_km) km, sum(investment_vnd) inv
               FROM marts.mart_infrastructure WHERE period_type = 'quarter' GROUP BY ALL) q
           ON q.unit_code = y.unit_code AND q.year = y.year
         JOIN marts.mart_infrastructure q4 ON q4.unit_code = y.unit_code AND q4.period = y.period || '-Q4'
         WHERE y.period_type = 'year'""")
-    assert len(rows) == 20  # 9 districts + province, 2 years
-    for unit, km, q_km, inv, q_inv, ntm, q4_ntm, ocop, q4_ocop in rows:
+    # 9 districts + province, 2 years; and the communes' rows (commune rows of the as-reported marts)
+    assert sum(1 for *_, level in rows if level != "commune") == 20
+    for unit, km, q_km, inv, q_inv, ntm, q4_ntm, ocop, q4_ocop, _ in rows:
         assert km == pytest.approx(q_km) and inv == q_inv and ntm == q4_ntm and ocop == q4_ocop, unit
 
 
@@ -66,7 +67,8 @@ def test_completeness_of_the_sample(sample_db):
     (poverty and savings 2024, infrastructure 2024-Q1 to 2025-Q2) are missing, the sample stopping at 2023."""
     rows = query(sample_db, """SELECT status, period >= '2024', count(*) FROM marts.mart_reporting_completeness
                                GROUP BY ALL ORDER BY ALL""")
-    assert rows == [("late", False, 1), ("missing", True, 9 * 8), ("on_time", False, 9 * 14 - 1)]
+    # after 1 July 2025: 41 new communes expected for each of 7 periods, none sent by the sample
+    assert rows == [("late", False, 1), ("missing", True, 9 * 8 + 41 * 7), ("on_time", False, 9 * 14 - 1)]
     late = query(sample_db, """SELECT family, period, district_code, days_late FROM marts.mart_reporting_completeness
                                WHERE status = 'late'""")
     assert late == [("infrastructure", "2023-Q2", "850", 8)]

@@ -26,6 +26,7 @@ def _set_info(path, **values):
 # 2022-Q1 to 2025-Q2; the sample has reports up to 2023 only
 EXPECTED_PER_DISTRICT = 4 + 4 + 14
 NOT_SENT_IN_THE_SAMPLE = 9 * (1 + 1 + 6)  # poverty and savings 2024, infrastructure 2024-Q1 to 2025-Q2
+NEW_UNIT_PERIODS = 1 + 1 + 5  # poverty and savings 2025, infrastructure 2025-Q3 to 2026-Q3: the new communes
 LATE_IN_THE_SAMPLE = ("infrastructure", "2023-Q2", "850")  # 850_h-duyen-hai_2023-Q2.xlsx, made 18/07/2023
 
 
@@ -46,8 +47,13 @@ def partial(tmp_path_factory):
 
 def test_each_expected_report_is_on_time_late_or_missing(partial):
     rows = dict(((f, p, d), s) for f, p, d, s in query(partial, """
-        SELECT family, period, district_code, status FROM marts.mart_reporting_completeness"""))
+        SELECT family, period, district_code, status FROM marts.mart_reporting_completeness
+        WHERE unit_level = 'district'"""))
     assert len(rows) == 9 * EXPECTED_PER_DISTRICT
+    # after 1 July 2025 the calendar expects the 41 new communes of the former Trà Vinh (no district)
+    communes = query(partial, """SELECT count(*), count(DISTINCT unit_code), count(district_code)
+                                 FROM marts.mart_reporting_completeness WHERE unit_level = 'commune'""")
+    assert communes == [(41 * NEW_UNIT_PERIODS, 41, 0)]
     assert rows[("poverty", "2023", "845")] == "missing"
     assert rows[("savings", "2023", "845")] == "missing"
     assert rows[("infrastructure", "2023-Q4", "846")] == "late"
@@ -96,8 +102,14 @@ def test_periods_the_sample_never_sent_are_overdue_now(partial):
     assert periods == [("poverty", "2023"), ("savings", "2023"),
                        ("infrastructure", "2024-Q1"), ("infrastructure", "2024-Q2"), ("infrastructure", "2024-Q3"),
                        ("infrastructure", "2024-Q4"), ("poverty", "2024"), ("savings", "2024"),
-                       ("infrastructure", "2025-Q1"), ("infrastructure", "2025-Q2")]
-    assert all(len(districts.split(", ")) == 9 for f, p, _, districts in overdue if p >= "2024")
+                       ("infrastructure", "2025-Q1"), ("infrastructure", "2025-Q2"),
+                       # after 1 July 2025: the 41 new communes of the former Trà Vinh, named
+                       ("infrastructure", "2025-Q3"), ("infrastructure", "2025-Q4"), ("poverty", "2025"),
+                       ("savings", "2025"), ("infrastructure", "2026-Q1"), ("infrastructure", "2026-Q2"),
+                       ("infrastructure", "2026-Q3")]
+    new_units = {("poverty", "2025"), ("savings", "2025")} | {("infrastructure", p) for p in ("2025-Q3", "2025-Q4")}
+    assert all(len(units.split(", ")) == (41 if (f, p) in new_units or p >= "2026" else 9)
+               for f, p, _, units in overdue if p >= "2024")
 
 
 def test_report_for_a_period_not_in_the_calendar_is_a_warning_and_no_completeness_row(partial):

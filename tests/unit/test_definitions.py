@@ -87,15 +87,18 @@ def test_overdue_reports_name_the_districts():
     con = duckdb.connect()
     con.execute("CREATE SCHEMA marts")
     con.execute("""CREATE TABLE marts.mart_reporting_completeness AS SELECT * FROM (VALUES
-        ('poverty', '2023', '844', 'Huyện Càng Long', DATE '2024-01-15', 'missing'),
-        ('poverty', '2023', '845', 'Huyện Cầu Kè', DATE '2024-01-15', 'missing'),
-        ('poverty', '2023', '846', 'Huyện Tiểu Cần', DATE '2024-01-15', 'on_time'),
-        ('infrastructure', '2024-Q1', '844', 'Huyện Càng Long', DATE '2024-04-10', 'missing'))
-        AS t(family, period, district_code, district_name, due_date, status)""")
+        ('poverty', '2023', '844', 'Huyện Càng Long', '844', 'Huyện Càng Long', DATE '2024-01-15', 'missing'),
+        ('poverty', '2023', '845', 'Huyện Cầu Kè', '845', 'Huyện Cầu Kè', DATE '2024-01-15', 'missing'),
+        ('poverty', '2023', '846', 'Huyện Tiểu Cần', '846', 'Huyện Tiểu Cần', DATE '2024-01-15', 'on_time'),
+        ('infrastructure', '2024-Q1', '844', 'Huyện Càng Long', '844', 'Huyện Càng Long', DATE '2024-04-10', 'missing'),
+        -- after 1 July 2025 a new commune is expected: no district, named by unit_name
+        ('poverty', '2025', NULL, NULL, '29242', 'Phường Trà Vinh', DATE '2026-01-15', 'missing'))
+        AS t(family, period, district_code, district_name, unit_code, unit_name, due_date, status)""")
     assert overdue_reports(con, dt.date(2024, 2, 1)) == [
         ("poverty", "2023", "15/01/2024", "Huyện Càng Long, Huyện Cầu Kè")]
     assert overdue_reports(con, dt.date(2024, 1, 15)) == []
     assert len(overdue_reports(con, dt.date(2024, 5, 1))) == 2
+    assert overdue_reports(con, dt.date(2026, 2, 1))[-1] == ("poverty", "2025", "15/01/2026", "Phường Trà Vinh")
 
 
 def test_dbt_assets_alone_ask_for_the_whole_job(tmp_path):

@@ -38,6 +38,8 @@ units as (
 
     select distinct cast(left(period, 4) as integer) as year, district_code as unit_code
     from {{ ref('int_expected_reports') }}
+    -- the units scored are districts (plans up to 2024)
+    where unit_level = 'district'
 
 ),
 

@@ -142,7 +142,7 @@ versioned_rows as (
         r.file_name, r.sheet, r.row_number,
         {{ 'r.commune_code' if family != 'savings' else 'null' }} as commune_code,
         {{ 'r.commune_name' if family != 'savings' else 'coalesce(r.category_label, r.category)' }} as item_name,
-        r.{{ row_key(family) }} as item,
+        {{ row_key(family, 'r.') }} as item,
         [{% for m in measures.get(family, []) %}cast({{ m if m.startswith('cast') else 'r.' ~ m }} as double){{ ', ' if not loop.last }}{% endfor %}]
             as figures
     from {{ ref('stg_' ~ family ~ '_rows') }} as r

@@ -10,7 +10,7 @@
 with poverty as (
 
     select
-        report_id, file_name, sheet, row_number, district_code, period, commune_code, commune_name,
+        report_id, file_name, sheet, row_number, district_code, unit_code, generation, period, commune_code, commune_name,
         'poverty' as family, year as period_index, metric, value
     from {{ ref('int_poverty_rows') }}
     unpivot (value for metric in (total_households, poor_households, near_poor_households))
@@ -20,7 +20,7 @@ with poverty as (
 infrastructure as (
 
     select
-        report_id, file_name, sheet, row_number, district_code, period, commune_code, commune_name,
+        report_id, file_name, sheet, row_number, district_code, unit_code, generation, period, commune_code, commune_name,
         'infrastructure' as family, year * 4 + quarter as period_index, 'ocop_products' as metric,
         ocop_products as value
     from {{ ref('int_infrastructure_rows') }}
@@ -45,6 +45,8 @@ compared as (
     inner join all_values as prev
         on  prev.family = cur.family
         and prev.commune_code = cur.commune_code
+        -- a code may name another commune on the other list (29242 Phường 3, then Phường Trà Vinh)
+        and prev.generation is not distinct from cur.generation
         and prev.metric = cur.metric
         and prev.period_index = cur.period_index - 1
     where cur.value is not null and prev.value is not null
@@ -98,12 +100,13 @@ select
     'outlier'                       as rule,
     -- the template's placeholders filled in SQL, as str.format would in Python; counts written the Vietnamese
     -- way (6.000), as the parser's number_vi does
-    replace(replace(replace(replace(replace(r.message_template,
-        '{column}', l.label),
-        '{commune}', coalesce(nullif(f.commune_name, ''), f.commune_code)),
-        '{value}', format('{:t.}', f.value)),
-        '{previous_period}', f.previous_period),
-        '{previous}', format('{:t.}', f.previous_value)) as message
+    {{ fill_rule_message('r.message_template', [
+        ('column', 'l.label'),
+        ('commune', "coalesce(nullif(f.commune_name, ''), f.commune_code)"),
+        ('value', "format('{:t.}', f.value)"),
+        ('previous_period', 'f.previous_period'),
+        ('previous', "format('{:t.}', f.previous_value)")]) }} as message,
+    f.unit_code
 from flagged as f
 inner join labels as l on l.metric = f.metric
 -- a left join: without the rule in the catalogue, severity and message are NULL and their tests fail

@@ -1,5 +1,7 @@
--- Savings amounts by year and category at district level (the district's report in force) and province level
--- (sum of the districts of that province present in the data), plus category = 'total' (sum of categories).
+-- Savings amounts by year and category per reporting unit (the unit's report in force: a district up to 30 June
+-- 2025, a new commune -- or the new province's own report -- after it) and at province level (macro
+-- roll_up_to_province: the sum of the province's districts present, of its new communes present after the
+-- change), plus category = 'total' (sum of categories). `generation`: the list of units the year is on.
 {% set amounts = ['budget_vnd', 'planned_savings_vnd', 'achieved_savings_vnd'] %}
 -- The budget is optional: budget_achieved_savings_vnd is the achieved savings of the category rows that report a
 -- budget (budget_rows_reported of them), the numerator of savings_pct_of_budget over budget_vnd.
@@ -7,34 +9,42 @@
 
 with report_rows as (
 
-    select * from {{ ref('int_savings_rows') }}
+    -- generation: the list of units of the year (as in staging; derived here from the year); the reporting unit
+    -- is the district for a district's report
+    select * replace ({{ unit_generation('cast(year as varchar)') }} as generation, coalesce(unit_code, district_code) as unit_code)
+    from {{ ref('int_savings_rows') }}
 
 ),
 
 units as (
 
-    select * from {{ ref('stg_admin_units') }}
+    select * from {{ admin_units_both_generations() }}
 
 ),
 
-by_district_category as (
+by_unit_category as (
 
+    -- savings are reported per unit (no commune rows): the reporting unit, a district or a new commune
     select
         year,
-        district_code                                   as unit_code,
+        generation,
+        unit_code,
         category,
         {{ sum_measures(amounts) }},
         cast(sum(case when budget_vnd is not null then achieved_savings_vnd end) as bigint)
                                                         as budget_achieved_savings_vnd,
         count(budget_vnd)                               as budget_rows_reported
     from report_rows
-    group by year, district_code, category
+    -- a province's own savings report (after 1 July 2025) would collide with the sum of its communes: not yet
+    -- published (docs/reorganisation.md)
+    where unit_level is distinct from 'province'
+    group by year, generation, unit_code, category
 
 ),
 
 by_category as (
 
-    {{ roll_up_to_province('by_district_category', ['year', 'category'], amounts + budget_pairs) }}
+    {{ roll_up_to_province('by_unit_category', ['year', 'category'], amounts + budget_pairs) }}
 
 ),
 
@@ -43,11 +53,12 @@ totals as (
     select
         year,
         unit_code,
+        generation,
         'total'                                         as category,
         {{ sum_measures(amounts + budget_pairs) }},
-        max(districts_reported)                         as districts_reported
+        max(units_summed)                               as units_summed
     from by_category
-    group by year, unit_code
+    group by year, unit_code, generation
 
 ),
 
@@ -73,9 +84,14 @@ select
     a.achieved_savings_vnd,
     a.budget_achieved_savings_vnd,
     cast(a.budget_rows_reported as bigint)              as budget_rows_reported,
-    cast(a.districts_reported as bigint)                as districts_reported
+    -- districts summed: 1 for a district, its districts for a province of 2025-03-01; NULL on the list of
+    -- 2025-07-01 (no districts)
+    cast(case when a.generation = '2025-03-01' and u.unit_level <> 'commune' then a.units_summed end as bigint)
+                                                        as districts_reported,
+    a.generation
 from all_rows as a
 left join units as u
-    on u.unit_code = a.unit_code
+    on  u.unit_code = a.unit_code
+    and u.generation = a.generation
 left join {{ ref('stg_savings_categories') }} as c
     on c.category = a.category

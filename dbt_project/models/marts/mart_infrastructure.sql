@@ -1,13 +1,17 @@
--- New-rural infrastructure per district and province, for every quarter and every full year.
+-- New-rural infrastructure per commune, district and province as reported, for every quarter and year: communes
+-- and districts of 2025-03-01 up to 2025-Q2, new communes and provinces of 2025-07-01 from 2025-Q3 (`generation`).
 -- Quarter rows come straight from the quarterly aggregates. Year rows are built from the quarters present:
 -- flows (roads, investment) are summed over them; stocks (NTM communes, OCOP products) are those of the
 -- last quarter present in the year. Shares divide amounts or counts of the same communes (the share_* amounts of
 -- the communes reporting both investment and contribution; NTM communes of the xã that reported the NTM column).
 -- Every row says how many of the units expected to report are behind it (int_report_coverage; a year is covered
--- by a district when all four of its quarters are).
+-- by a unit when all four of its quarters are). A year's row is built only on the list of units the year is on
+-- (macro unit_generation: 2025 is on the list of 2025-07-01) from the quarters on that list: the year 2025 of a new
+-- commune or province sums Q3 and Q4 only (quarters_reported 2; the districts' Q1 and Q2 are not in it), a break
+-- in the series (the *_2025_units marts carry one series on today's units).
 with quarters as (
 
-    select * from {{ ref('int_infrastructure_quarter_by_unit') }}
+    select * replace ({{ unit_generation("cast(year as varchar) || '-Q' || cast(quarter as varchar)") }} as generation) from {{ ref('int_infrastructure_quarter_by_unit') }}
 
 ),
 
@@ -39,7 +43,8 @@ quarter_rows as (
         cast(1 as bigint)                                           as quarters_reported,
         quarter                                                     as stock_quarter,
         communes_reported,
-        districts_reported
+        districts_reported,
+        generation
     from quarters
 
 ),
@@ -53,9 +58,12 @@ year_flows as (
                          'share_investment_vnd', 'share_contribution_vnd', 'contribution_rows_reported'],
                         {'rural_road_km': 3, 'green_road_km': 3, 'lit_road_km': 3}) }},
         cast(count(*) as bigint)                                    as quarters_reported,
-        max(quarter)                                                as stock_quarter
+        max(quarter)                                                as stock_quarter,
+        generation
     from quarters
-    group by year, unit_code
+    -- only the quarters on the year's list: a year never mixes the two lists of units
+    where generation = {{ unit_generation('cast(year as varchar)') }}
+    group by year, unit_code, generation
 
 ),
 
@@ -87,10 +95,12 @@ year_rows as (
         f.quarters_reported,
         f.stock_quarter,
         s.communes_reported,
-        s.districts_reported
+        s.districts_reported,
+        f.generation
     from year_flows as f
     inner join quarters as s
         on  s.unit_code = f.unit_code
+        and s.generation = f.generation
         and s.year = f.year
         and s.quarter = f.stock_quarter
 
@@ -138,7 +148,8 @@ select
     p.districts_reported,
     {{ coverage_columns('c') }},
     p.contribution_rows_reported,
-    p.ntm_communes_reported
+    p.ntm_communes_reported,
+    p.generation
 from all_periods as p
 left join coverage as c
     on  c.period = p.period

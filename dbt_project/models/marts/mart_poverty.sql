@@ -1,4 +1,5 @@
--- Poor and near-poor households by year, per district and province. Rates are computed from summed
+-- Poor and near-poor households by year, per commune, district and province as reported: communes, districts
+-- and provinces of 2025-03-01 up to 2024, new communes and provinces of 2025-07-01 from 2025 (`generation`). Rates are computed from summed
 -- counts (never averaged); the ethnic-minority (DTTS) rates from the communes that report all three DTTS
 -- counts (em_communes_reported), so numerator and denominator cover the same communes. Every row says how
 -- many of the units expected to report are behind it (int_report_coverage). Changes compare with the same
@@ -6,7 +7,7 @@
 -- rounded difference of the unrounded rates, in percentage points.
 with households as (
 
-    select * from {{ ref('int_poverty_by_unit') }}
+    select * replace ({{ unit_generation('cast(year as varchar)') }} as generation) from {{ ref('int_poverty_by_unit') }}
 
 ),
 
@@ -49,6 +50,8 @@ pairs as (
     left join with_rates as prev
         on  prev.unit_code = cur.unit_code
         and prev.year = cur.year - 1
+        -- the same unit: a code may name another unit on the other list (86, 29242), so 2025 has no change
+        and prev.generation = cur.generation
 
 )
 
@@ -85,5 +88,6 @@ select
     units_reported,
     units_expected,
     complete,
-    em_communes_reported
+    em_communes_reported,
+    generation
 from pairs

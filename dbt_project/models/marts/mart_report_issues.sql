@@ -6,6 +6,9 @@ with issues as (
     union all by name
     -- outliers need the previous period, so they are found after ingest, in dbt
     select * from {{ ref('int_outlier_issues') }}
+    union all by name
+    -- a commune given by two reports of different units (its own and the province's compiled): compared in dbt
+    select * from {{ ref('int_overlap_issues') }}
 
 ),
 
@@ -27,7 +30,8 @@ select
     i.rule,
     i.message,
     i.report_id,
-    v.status                                                        as report_status
+    v.status                                                        as report_status,
+    i.unit_code
 from issues as i
 left join versions as v
     on  v.file_name = i.file_name

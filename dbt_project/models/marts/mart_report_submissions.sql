@@ -32,7 +32,7 @@ corrections_commune_missing as (
 
 units as (
 
-    select unit_code, full_name from {{ ref('stg_admin_units') }}
+    select unit_code, full_name, generation from {{ admin_units_both_generations() }}
 
 )
 
@@ -60,8 +60,14 @@ select
     v.period_type,
     v.year,
     v.quarter,
-    u.full_name                                                     as district_name,
-    v.prepared_by
+    d.full_name                                                     as district_name,
+    v.prepared_by,
+    v.unit_code,
+    u.full_name                                                     as unit_name,
+    v.unit_level,
+    v.province_code,
+    v.generation,
+    v.version_group
 from versions as v
 left join outliers as o
     on  o.report_id = v.report_id
@@ -69,5 +75,10 @@ left join outliers as o
 left join corrections_commune_missing as c
     on  c.report_id = v.report_id
     and c.file_name = v.file_name
+left join units as d
+    on  d.unit_code = v.district_code
+    and d.generation = '2025-03-01'
+-- the reporting unit on the list of its period (a plan's unit is a province: its code, whichever list)
 left join units as u
-    on u.unit_code = v.district_code
+    on  u.unit_code = v.unit_code
+    and u.generation = coalesce(v.generation, '2025-03-01')

@@ -1,5 +1,7 @@
--- One row per expected report (family, period, district): the reporting calendar times every district of
--- the calendar's province. Timeliness is decided by the FIRST usable submission (not rejected, not a duplicate):
+-- One row per expected report (family, period, unit_code): the reporting calendar times every unit of the
+-- calendar's province that reports it (int_expected_reports: districts up to 30 June 2025, new communes after it;
+-- district_code and district_name are NULL for a new commune). A new commune's report is received when its own
+-- report or the province's compiled report gives its row (int_submission_summary). Timeliness is decided by the FIRST usable submission (not rejected, not a duplicate):
 -- its date (Ngày lập, else the day received) on or before the due date is 'on_time', after it 'late';
 -- no usable submission is 'missing' (a rejected report does not count as received).
 with expected as (
@@ -40,9 +42,13 @@ select
     cast(coalesce(s.usable_submissions, 0) as bigint)               as usable_submissions,
     cast(coalesce(s.rejected_submissions, 0) as bigint)             as rejected_submissions,
     s.in_force_report_id,
-    s.in_force_file_name
+    s.in_force_file_name,
+    e.unit_code,
+    e.unit_name,
+    e.unit_level,
+    e.generation
 from expected as e
 left join summary as s
     on  s.family = e.family
     and s.period = e.period
-    and s.district_code = e.district_code
+    and s.unit_code = e.unit_code

@@ -1,5 +1,5 @@
--- Reporting rates per family and period, per district and per province (the sum of its districts, see the
--- macro roll_up_to_province): how many of the expected reports arrived (on time or late) and how many on time.
+-- Reporting rates per family and period, per reporting unit (a district up to 30 June 2025, a new commune after
+-- it) and per province (the sum of its districts, or of its new communes: macro roll_up_to_province): how many of the expected reports arrived (on time or late) and how many on time.
 with completeness as (
 
     select * from {{ ref('mart_reporting_completeness') }}
@@ -12,26 +12,27 @@ units as (
 
 ),
 
-by_district as (
+by_unit as (
 
     select
         family,
         period,
         period_type,
         due_date,
-        district_code                                   as unit_code,
+        unit_code,
+        generation,
         count(*)                                        as expected_reports,
         count_if(status = 'on_time')                    as on_time_reports,
         count_if(status = 'late')                       as late_reports,
         count_if(status = 'missing')                    as missing_reports
     from completeness
-    group by family, period, period_type, due_date, district_code
+    group by family, period, period_type, due_date, unit_code, generation
 
 ),
 
 all_units as (
 
-    {{ roll_up_to_province('by_district', ['family', 'period', 'period_type', 'due_date'],
+    {{ roll_up_to_province('by_unit', ['family', 'period', 'period_type', 'due_date'],
                            ['expected_reports', 'on_time_reports', 'late_reports', 'missing_reports']) }}
 
 )
@@ -50,7 +51,9 @@ select
     cast(a.late_reports as bigint)                                  as late_reports,
     cast(a.missing_reports as bigint)                               as missing_reports,
     {{ pct('a.on_time_reports + a.late_reports', 'a.expected_reports') }}   as reporting_rate_pct,
-    {{ pct('a.on_time_reports', 'a.expected_reports') }}                    as on_time_rate_pct
+    {{ pct('a.on_time_reports', 'a.expected_reports') }}                    as on_time_rate_pct,
+    a.generation
 from all_units as a
 left join units as u
-    on u.unit_code = a.unit_code
+    on  u.unit_code = a.unit_code
+    and u.generation = a.generation

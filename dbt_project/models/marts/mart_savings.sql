@@ -1,4 +1,5 @@
--- Thrift and anti-waste savings by year and spending category, per district and province, plus
+-- Thrift and anti-waste savings by year and spending category, per reporting unit (a district up to 2024, a new
+-- commune from 2025: `generation`) and province, plus
 -- category = 'total'. Percentages are computed from summed amounts of the same rows: % of plan from every row
 -- (planned and achieved are required), % of budget from the rows that report a budget (budget_rows_reported).
 -- Every row says how many of the districts expected to report are behind it (int_report_coverage).
@@ -31,7 +32,8 @@ select
     s.parent_code,
     s.districts_reported,
     {{ coverage_columns('c') }},
-    s.budget_rows_reported
+    s.budget_rows_reported,
+    s.generation
 from savings as s
 left join coverage as c
     on  c.period = cast(s.year as varchar)

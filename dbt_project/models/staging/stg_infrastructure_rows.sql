@@ -1,7 +1,7 @@
 -- One row per commune of an accepted quarterly infrastructure report.
 with source as (
 
-    select * from {{ source('raw', 'infrastructure_rows') }}
+    {{ report_rows_source('infrastructure') }}
 
 )
 

@@ -1,7 +1,7 @@
 -- One row per commune of an accepted poverty report.
 with source as (
 
-    select * from {{ source('raw', 'poverty_rows') }}
+    {{ report_rows_source('poverty') }}
 
 )
 

@@ -16,5 +16,7 @@ select
     district_code,
     lower(severity)                 as severity,
     rule,
-    message
+    message,
+    -- the reporting unit (the district for a district's report)
+    coalesce(unit_code, district_code) as unit_code
 from source

@@ -1,7 +1,7 @@
 -- One row per spending category of an accepted savings report.
 with source as (
 
-    select * from {{ source('raw', 'savings_rows') }}
+    {{ report_rows_source('savings') }}
 
 )
 
