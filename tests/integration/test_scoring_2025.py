@@ -80,3 +80,21 @@ def test_a_commune_without_its_previous_year_says_why(scoring_2025):
     assert (actual, points) == (None, 0) and "năm trước (2024)" in explanation
     assert query(con, """SELECT late_reports, missing_reports, penalty_points FROM marts.mart_emulation_ranking
                          WHERE year = 2025 AND unit_code = '29242'""") == [(1, 2, 11)]
+
+
+def test_the_site_shows_a_commune_and_links_its_report_rows(scoring_2025):
+    from pipelines.site.fmt import report_anchor, unit_page
+
+    _, root = scoring_2025
+    site = root / "site"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "Xã Nhị Long" in index and f'href="{unit_page("29302", 2025)}"' in index
+    page = (site / unit_page("29302", 2025)).read_text(encoding="utf-8")
+    assert "Xã Nhị Long — năm 2025" in page and "Mã đơn vị 29302" in page and "Bằng khen" in page
+    for file_name in ("844_cang-long_2024.xlsx", "29302_nhi-long_2025.xlsx", "29302_nhi-long_tiet-kiem_2025.xlsx"):
+        sheet = "Tiết kiệm" if "tiet-kiem" in file_name else "Giảm nghèo"
+        assert f'href="bao-cao.html#{report_anchor(file_name, sheet)}"' in page, file_name
+    reports = (site / "bao-cao.html").read_text(encoding="utf-8")
+    anchor = report_anchor("29302_nhi-long_2025.xlsx", "Giảm nghèo")
+    row = reports[reports.index(f'id="{anchor}"'):].split("</tr>")[0]
+    assert "<td>Xã Nhị Long</td>" in row
