@@ -15,8 +15,8 @@ on row 4, one row per commune (name with its type, commune code as text) or per 
 * ``<province>/<district>_<slug>_2023_tiet-kiem.xlsx``   (``Tiết kiệm``, Năm 2023)
 * ``<province>/<district>_<slug>_2023-Q1.xlsx`` … ``-Q4`` (``Hạ tầng``, Quý I…IV/2023)
 
-so ``6 × 691 = 4,146`` files. Beside the inbox: ``reference/`` (admin_units.csv and savings_categories.csv
-copied, and a reporting_calendar.csv for every province of the selected districts: poverty 2023 due 2024-01-15,
+so ``6 × 691 = 4,146`` files. Beside the inbox: ``reference/`` (admin_units.csv, savings_categories.csv and the
+units and commune crosswalk of 2025-07-01 copied, and a reporting_calendar.csv for every province of the selected districts: poverty 2023 due 2024-01-15,
 savings 2023 due 2024-01-31, infrastructure 2023-Q1..Q4 due the 10th day after the quarter) and
 ``totals.json`` (the generator's national totals, for the benchmark's correctness line).
 
@@ -60,7 +60,9 @@ ROOT = HERE.parent
 SEED_REFERENCE = ROOT / "seeds" / "reference"
 DEFAULT_CACHE = HERE / ".cache"
 
-GENERATOR_VERSION = 2  # 2: workbooks saved with the sample's deterministic_bytes
+REFERENCE_2025 = ("admin_units_2025-07-01.csv", "commune_crosswalk_2025-07-01.csv")
+GENERATOR_VERSION = 3  # 2: workbooks saved with the sample's deterministic_bytes; 3: the 2025-07-01 reference
+# files copied, the calendar with reporting_level and old_province_code
 SEED = 20231231
 YEAR = 2023
 QUARTERS = (1, 2, 3, 4)
@@ -465,7 +467,8 @@ def _file_digest(path: Path) -> str:
 
 def cache_key(fraction: float) -> str:
     parts = [f"v{GENERATOR_VERSION}", f"f{fraction:g}", f"seed{SEED}",
-             _file_digest(SEED_REFERENCE / "admin_units.csv"), _file_digest(SEED_REFERENCE / "savings_categories.csv")]
+             *(_file_digest(SEED_REFERENCE / name) for name in ("admin_units.csv", "savings_categories.csv",
+                                                               *REFERENCE_2025))]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
 
 
@@ -488,15 +491,19 @@ def write_reference(out: Path, districts: list[District]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(SEED_REFERENCE / "admin_units.csv", out / "admin_units.csv")
     shutil.copyfile(SEED_REFERENCE / "savings_categories.csv", out / "savings_categories.csv")
+    for name in REFERENCE_2025:  # the units after 1 July 2025 and the crosswalk, which a refresh also lands
+        shutil.copyfile(SEED_REFERENCE / name, out / name)
     provinces = sorted({d.province_code for d in districts})
     with open(out / "reporting_calendar.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["province_code", "family", "period", "period_type", "due_date"])
-        for p in provinces:
+        w.writerow(["province_code", "family", "period", "period_type", "due_date", "reporting_level",
+                    "old_province_code"])
+        for p in provinces:  # 2023: district reports, provinces as they were (no old code)
             for q in QUARTERS:
-                w.writerow([p, "infrastructure", f"{YEAR}-Q{q}", "quarter", quarter_due(YEAR, q).isoformat()])
-            w.writerow([p, "poverty", str(YEAR), "year", POVERTY_DUE.isoformat()])
-            w.writerow([p, "savings", str(YEAR), "year", SAVINGS_DUE.isoformat()])
+                w.writerow([p, "infrastructure", f"{YEAR}-Q{q}", "quarter", quarter_due(YEAR, q).isoformat(),
+                            "district", ""])
+            w.writerow([p, "poverty", str(YEAR), "year", POVERTY_DUE.isoformat(), "district", ""])
+            w.writerow([p, "savings", str(YEAR), "year", SAVINGS_DUE.isoformat(), "district", ""])
 
 
 def link_or_copy(src: Path, dst: Path) -> None:

@@ -10,6 +10,11 @@ refresh clears the half-built file (WarehousePaths.start_build). On other system
 The signal follows the *thread* that started this process: dagster-dbt starts dbt from the thread running the
 step and reads its output there until dbt ends, so that thread outlives dbt.
 
+`emulation-dbt --version` answers from the installed packages' metadata, the versions dbt itself prints
+("installed"), without importing dbt or asking the package index for the latest release as `dbt --version`
+does: dagster-dbt's `DbtCliResource` asks it once per refresh (it reads the first x.y.z), which took 2.4 s on
+the benchmark machine, and longer offline. `.venv/bin/dbt --version` still does the full check.
+
 Installed by `uv sync` as `.venv/bin/emulation-dbt` (pyproject.toml, [project.scripts]); settings.DBT_EXECUTABLE
 points at it. Keep the imports above `main` light: the parent can die while this process starts.
 """
@@ -36,7 +41,18 @@ def die_with_parent() -> None:
         os._exit(EXIT_ORPHANED)
 
 
+def version_text() -> str:
+    """What `emulation-dbt --version` prints: dbt-core's and the DuckDB adapter's installed versions, in the
+    layout of `dbt --version`."""
+    from importlib.metadata import version
+
+    return f"Core:\n  - installed: {version('dbt-core')}\n\nPlugins:\n  - duckdb: {version('dbt-duckdb')}\n"
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        sys.stdout.write(version_text())
+        return
     die_with_parent()
     from dbt.cli.main import cli
 

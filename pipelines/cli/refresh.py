@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import sys
 import time
+import uuid
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from ..settings import default_inbox, default_reference, default_warehouse, today_in_vietnam
+from ..settings import dagster_home, default_inbox, default_reference, default_warehouse, today_in_vietnam
 from .exits import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_SERVING_FAILED, EXIT_USAGE
 from .summary import summary_text
 
@@ -128,7 +129,7 @@ def _run_refresh(inbox: Path, published: Path, reference: Path, wait_seconds: fl
     from dagster import Definitions
 
     from ..defs.ingest import FORCE_TAG, TRIGGER_TAG
-    from ..defs.instance import warehouse_instance
+    from ..defs.instance import run_history_writes, warehouse_instance
     from ..defs.publish import refresh_job
     from ..defs.resources import resources
     from ..definitions import ALL_ASSETS, ALL_CHECKS
@@ -145,8 +146,10 @@ def _run_refresh(inbox: Path, published: Path, reference: Path, wait_seconds: fl
     # The warehouse's own Dagster instance (DAGSTER_HOME or warehouse/.dagster): the run, its materializations
     # and checks are what the UI shows, and what its next run compares with.
     before = _file_identity(published)
-    with warehouse_instance(published) as instance, open(log_path, "w") as log, redirect_stdout(log):
-        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
+    run_id = str(uuid.uuid4())  # chosen here: run_history_writes prepares the run's own event database
+    with (warehouse_instance(published) as instance, run_history_writes(dagster_home(published), run_id),
+          open(log_path, "w") as log, redirect_stdout(log)):
+        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags, run_id=run_id,
                                         run_config={"loggers": {"progress": {}}})
     elapsed = time.monotonic() - started
     if not result.success:

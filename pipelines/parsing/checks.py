@@ -74,11 +74,15 @@ def check_timeliness(report: ParsedReport, ctx: Context) -> None:
     if report.rejected or unit is None or report.period is None or report.family is None:
         return
     entry = ctx.reference.calendar_entry(unit, report.family, report.period.code)
-    if entry is None:
+    if entry is None or not ctx.reference.expected(unit, entry):
         units = ctx.reference.units if unit.level == "district" else ctx.reference.units_2025
         code = province_of(unit)
         province = units.provinces.get(code)
         where = f"{province.type.lower()} {province.name}" if province else f"tỉnh {code}"
+        if entry is not None:  # a new commune outside the calendar's old province
+            old = ctx.reference.units.provinces.get(entry.old_province_code)
+            old_name = f"{old.type.lower()} {old.name}" if old else f"tỉnh {entry.old_province_code}"
+            where += f" (chỉ các xã, phường trên địa bàn {old_name} cũ)"
         report.issues.append(issue("period_not_in_calendar", period=report.period.code,
                                    family_vi=FAMILIES[report.family].vi, province=where))
         return

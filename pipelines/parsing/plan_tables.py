@@ -69,12 +69,13 @@ class _Plan:
         plan up to 2024, with the units of the year that cover it."""
         c = header.columns[key]
         if err.found.level == "district":
-            who = "các xã, phường sau sắp xếp; các đơn vị thay cho đơn vị này là"
+            who = "các xã, phường sau sắp xếp thi đua"
         else:
-            who = "các huyện, thị xã, thành phố (đơn vị trước sắp xếp); các đơn vị gồm địa bàn này là"
+            who = "các huyện, thị xã, thành phố (đơn vị trước sắp xếp) thi đua"
         where = sheet.where(c, r, header.labels[key])
         return not_valid_for_period(
             value, err, place=where[0].lower() + where[1:], period_vi=f"năm thi đua {self.year}", who=who,
+            candidates_vi=f"Các đơn vị thi đua năm {self.year} trên địa bàn đó",
             fix=f"Ghi các đơn vị thi đua của năm {self.year} (lệnh 'emulation template --family emulation_plan "
                 f"--period {self.year}' tạo danh sách đúng), hoặc sửa 'Kỳ báo cáo' ở trang 'Thông tin' nếu ghi "
                 f"nhầm năm.", row=sheet.excel_row(r), column=header.labels[key], address=sheet.address(c, r))

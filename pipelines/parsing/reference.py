@@ -24,7 +24,7 @@ from .text import Period, clean, fold, tone_key
 class Unit:
     code: str
     name: str  # bare name as in the GSO list: 'Càng Long', '1' for Phường 1
-    type: str  # 'Huyện', 'Thị xã', 'Thành phố', 'Quận', 'Xã', 'Phường', 'Thị trấn'
+    type: str  # 'Tỉnh', 'Thành phố', 'Huyện', 'Thị xã', 'Quận', 'Xã', 'Phường', 'Thị trấn', 'Đặc khu'
     parent_code: str  # a district's province, a commune's district (2025-03-01) or province (2025-07-01)
     level: str = ""  # 'province' | 'district' | 'commune'
 
@@ -134,18 +134,17 @@ class AdminUnits:
     @classmethod
     def from_csv(cls, path: Path) -> "AdminUnits":
         units = cls()
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            for row in csv.DictReader(f):
-                p, d, c = row["province_code"], row["district_code"], row["commune_code"]
-                if p not in units.provinces:
-                    units.provinces[p] = Unit(p, row["province_name"], _canon_type(row["province_type"]), "",
-                                              "province")
-                if d not in units.districts:
-                    units.districts[d] = Unit(d, row["district_name"], _canon_type(row["district_type"]), p,
-                                              "district")
-                commune = Unit(c, row["commune_name"], _canon_type(row["commune_type"]), d, "commune")
-                units.communes[c] = commune
-                units.communes_by_district.setdefault(d, []).append(commune)
+        for row in _csv_rows(path):
+            p, d, c = row["province_code"], row["district_code"], row["commune_code"]
+            if p not in units.provinces:
+                units.provinces[p] = Unit(p, row["province_name"], _canon_type(row["province_type"]), "",
+                                          "province")
+            if d not in units.districts:
+                units.districts[d] = Unit(d, row["district_name"], _canon_type(row["district_type"]), p,
+                                          "district")
+            commune = Unit(c, row["commune_name"], _canon_type(row["commune_type"]), d, "commune")
+            units.communes[c] = commune
+            units.communes_by_district.setdefault(d, []).append(commune)
         return units
 
     def districts_of(self, province_codes: list[str] | None) -> list[Unit]:
@@ -208,16 +207,15 @@ class Units2025:
     @classmethod
     def from_csv(cls, path: Path) -> "Units2025":
         units = cls()
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            for row in csv.DictReader(f):
-                p = row["province_code"]
-                if not row["commune_code"]:
-                    units.provinces[p] = _unit_2025(p, row["province_name"], row["province_type"], "", "province")
-                    units.old_province_codes[p] = [c for c in row["old_province_codes"].split(";") if c]
-                    continue
-                commune = _unit_2025(row["commune_code"], row["commune_name"], row["commune_type"], p, "commune")
-                units.communes[commune.code] = commune
-                units.communes_by_province.setdefault(p, []).append(commune)
+        for row in _csv_rows(path):
+            p = row["province_code"]
+            if not row["commune_code"]:
+                units.provinces[p] = _unit_2025(p, row["province_name"], row["province_type"], "", "province")
+                units.old_province_codes[p] = [c for c in row["old_province_codes"].split(";") if c]
+                continue
+            commune = _unit_2025(row["commune_code"], row["commune_name"], row["commune_type"], p, "commune")
+            units.communes[commune.code] = commune
+            units.communes_by_province.setdefault(p, []).append(commune)
         return units
 
     def match_unit(self, name: str | None, code: str | None, provinces: list[str] | None) -> Unit:
@@ -300,6 +298,12 @@ def _match_member(units: dict[str, Unit], members: list[Unit], parent_code: str,
     raise error
 
 
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a reference CSV file (UTF-8, with or without BOM) as dicts by header."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def _code_key(code: str) -> str:
     text = str(code).strip()
     if text.endswith(".0"):
@@ -337,13 +341,10 @@ class CalendarEntry:
 
 
 def load_calendar(path: Path) -> list[CalendarEntry]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return [
-            CalendarEntry(r["province_code"], r["family"], r["period"], r["period_type"],
+    return [CalendarEntry(r["province_code"], r["family"], r["period"], r["period_type"],
                           dt.date.fromisoformat(r["due_date"]), r.get("reporting_level") or "district",
                           r.get("old_province_code") or "")
-            for r in csv.DictReader(f)
-        ]
+            for r in _csv_rows(path)]
 
 
 @dataclass(frozen=True)
@@ -354,9 +355,7 @@ class SavingsCategory:
 
 
 def load_savings_categories(path: Path) -> list[SavingsCategory]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return [SavingsCategory(r["category"], r["name_vi"], tuple(r["labels"].split("|")))
-                for r in csv.DictReader(f)]
+    return [SavingsCategory(r["category"], r["name_vi"], tuple(r["labels"].split("|"))) for r in _csv_rows(path)]
 
 
 @dataclass
@@ -370,11 +369,10 @@ class Crosswalk:
     @classmethod
     def from_csv(cls, path: Path) -> "Crosswalk":
         crosswalk = cls()
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            for row in csv.DictReader(f):
-                old, new = row["old_commune_code"], row["new_commune_code"]
-                crosswalk.new_of_old.setdefault(old, []).append(new)
-                crosswalk.old_of_new.setdefault(new, []).append(old)
+        for row in _csv_rows(path):
+            old, new = row["old_commune_code"], row["new_commune_code"]
+            crosswalk.new_of_old.setdefault(old, []).append(new)
+            crosswalk.old_of_new.setdefault(new, []).append(old)
         return crosswalk
 
 
@@ -480,12 +478,15 @@ class Reference:
             return [unit]
         communes = self.units_2025.communes_by_province.get(unit.code, [])
         entry = self.calendar_entry(unit, family, period)
-        if entry is None or not entry.old_province_code:
-            return communes
-        old = entry.old_province_code
-        became = {new for c in self.units.communes.values() if self.units.districts[c.parent_code].parent_code == old
-                  for new in self.crosswalk.new_of_old.get(c.code, [])}
-        return [c for c in communes if c.code in became]
+        return [c for c in communes if entry is None or self.expected(c, entry)]
+
+    def expected(self, unit: Unit, entry: CalendarEntry) -> bool:
+        """Whether the calendar entry expects this unit's report: with an `old_province_code`, only the new
+        communes that took in communes of that old province (and the new province itself)."""
+        if unit.level != "commune" or not entry.old_province_code:
+            return True
+        return any(self.units.districts[self.units.communes[old].parent_code].parent_code == entry.old_province_code
+                   for old in self.crosswalk.old_of_new.get(unit.code, []) if old in self.units.communes)
 
     def match_row_commune(self, unit: Unit, name: str | None, code: str | None) -> Unit:
         """The commune a data row of this unit's report names (code wins), on the unit's list. A new commune's

@@ -186,7 +186,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "For a period ending after 30 June 2025: the unit name fits several new units; the type or the code "
          "must settle it."),
     Rule("unit_not_valid_for_period", ERROR,
-         "'{value}' ở {place} là {unit}, {unit_when}; {period_vi} {period_when}, nên do {who}: {candidates}. {fix}",
+         "'{value}' ở {place} là {unit}, {unit_when}; {period_vi} {period_when}, nên do {who}. {candidates_vi}: "
+         "{candidates}. {fix}",
          "The reporting unit does not exist in the period's list of units (docs/reorganisation.md): a district "
          "for a period ending after 30 June 2025, or a new commune or province (units of 2025-07-01) for a "
          "period ending by then. The message names the units that report the period instead: for a district, "
@@ -357,8 +358,10 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "nhưng không có hạn nộp và không được tính vào tiến độ nộp báo cáo. Kiểm tra lại 'Kỳ báo cáo' ở trang "
          "'Thông tin'; nếu đúng kỳ, đề nghị đơn vị tổng hợp bổ sung kỳ này vào lịch báo cáo.",
          "The period is not in the reporting calendar (seeds/reference/reporting_calendar.csv) for the "
-         "district's province and the family: the report is accepted, but it has no due date and counts in no "
-         "completeness or reporting-rate figure until the calendar lists the period."),
+         "reporting unit's province, its reporting level (district, or the new units after 30 June 2025) and the "
+         "family, or the entry names an old province (`old_province_code`) and the new commune took in none of "
+         "its communes: the report is accepted, but it has no due date and counts in no completeness or "
+         "reporting-rate figure until the calendar lists the period."),
     Rule("issues_truncated", WARNING,
          "Còn {count} chỗ khác trong báo cáo này vi phạm quy tắc '{rule}' ({severity_vi}), không liệt kê ra đây "
          "(chỉ liệt kê {kept} chỗ đầu tiên). Sửa các chỗ đã nêu, rồi kiểm tra lại toàn bộ các dòng, cột cùng kiểu "

@@ -9,6 +9,9 @@ What it writes (deterministic: fixed workbook timestamps, fixed zip member dates
 * ``valid/``   reports as clerks really send them — title rows, headers without diacritics, ``Hoà``/``Hòa``,
   NFD text, numbers typed as ``4.803`` or ``12,5``, ward numbers, money in ``tỷ đồng``, formula cells with
   cached values, CSV in UTF-8 or Windows-1258 … Every one must be accepted (some with a warning).
+* ``units_2025/`` reports from the units of 2025-07-01 (a new commune's own, a new province's compiled), every one
+  accepted. Apart from ``valid/`` so that the mixed inbox (tests/integration/test_mixed_inbox.py) leaves them out
+  until dbt reads the new units' rows (``district_code`` NULL, ``unit_code``): the dbt side of the change.
 * ``invalid/`` reports that each break exactly one rule (unknown district, poor > total, ``#DIV/0!`` …).
 * ``corrections/`` a correction of a sample report (Trà Cú's 2023 poverty report, two communes), made after
   the sample's report: with the sample, it replaces those two communes' rows and the others stay in force.
@@ -564,7 +567,21 @@ def valid_files() -> dict[str, bytes]:
                  ["844", "Năm 2022", "savings", code, "planned_savings_vnd", int(planned * 1_000_000)],
                  ["844", "Năm 2022", "savings", code, "achieved_savings_vnd", int(achieved * 1_000_000)]]
     files["csv_cp1258_comma.csv"] = windows_1258(csv_text(rows, ","))
-    # --- the units of 2025-07-01 (docs/reorganisation.md): a new commune's own report, a new province's compiled one
+    return files
+
+
+def _set_total(sheet: Sheet, col: int, value: object) -> None:
+    for row in sheet.rows:
+        if len(row) > 1 and row[1] == "Tổng cộng":
+            row[col] = value
+            return
+
+
+def units_2025_files() -> dict[str, bytes]:
+    """Accepted reports from the units of 2025-07-01 (docs/reorganisation.md): a new commune's own report, a new
+    province's compiled one (its 41 communes of the former Trà Vinh, names full or bare and decomposed, codes or
+    not)."""
+    files: dict[str, bytes] = {}
     own = [[1, "Phường Trà Vinh", "29242", *poverty_values(0)]]
     files["unit_2025_commune_own_report.xlsx"] = book(
         info_sheet("UBND phường Trà Vinh, tỉnh Vĩnh Long", period="Năm 2025", date="10/01/2026"), poverty_sheet(own))
@@ -574,13 +591,6 @@ def valid_files() -> dict[str, bytes]:
         quarter_info("Tỉnh Vĩnh Long", code="86", period="Quý III/2025", date="05/10/2025"), infra_sheet(compiled))
 
     return files
-
-
-def _set_total(sheet: Sheet, col: int, value: object) -> None:
-    for row in sheet.rows:
-        if len(row) > 1 and row[1] == "Tổng cộng":
-            row[col] = value
-            return
 
 
 # ---------------------------------------------------------------------------------------------- invalid files
@@ -733,7 +743,8 @@ def invalid_files() -> dict[str, bytes]:
                                           [[1, "Xã Bình Tân", None, *poverty_values(0)]])
     files["commune_not_reporting_unit.xlsx"] = pov(
         info_sheet("Phường Trà Vinh", period="Năm 2025", date="10/01/2026"),
-        [[1, "Phường Trà Vinh", "29242", *poverty_values(0)], [2, "Xã Càng Long", None, *poverty_values(1)]])
+        [[1, "Phường Trà Vinh", "29242", *poverty_values(0)], [2, "Xã Càng Long", None, *poverty_values(1)]],
+        total_label=None)
     files["savings_from_province.xlsx"] = book(info_sheet(None, code="86", period="Năm 2025", date="20/01/2026"),
                                                savings_sheet(savings_data()))
 
@@ -949,8 +960,8 @@ def correction_files() -> dict[str, bytes]:
 
 def write_all(root: Path = HERE) -> dict[str, list[str]]:
     written = {}
-    for folder, files in (("valid", valid_files()), ("invalid", invalid_files()), ("hostile", hostile_files()),
-                          ("corrections", correction_files())):
+    for folder, files in (("valid", valid_files()), ("units_2025", units_2025_files()), ("invalid", invalid_files()),
+                          ("hostile", hostile_files()), ("corrections", correction_files())):
         target = root / folder
         if target.exists():
             shutil.rmtree(target)

@@ -211,7 +211,9 @@ VALID: dict[str, tuple] = {
         "842", only=("rural_road_km", "lit_road_km")), []),
     "csv_cp1258_comma.csv": ("savings", "844", Y, savings(), []),
     "csv_mixed_key_spelling.csv": ("poverty", "844", Y, BASE, []),  # one report, not one per spelling
-    # the units of 2025-07-01: the unit is a new commune (its own row) or the new province (its 41 communes)
+}
+# units_2025/: the unit is a new commune (its own row) or the new province (its 41 communes)
+VALID_2025: dict[str, tuple] = {
     "unit_2025_commune_own_report.xlsx": ("poverty", "29242", "2025",
                                           {"29242": dict(zip(POVERTY, corpus.poverty_values(0)))}, []),
     "unit_2025_province_compiled.xlsx": ("infrastructure", "86", "2025-Q3",
@@ -219,10 +221,11 @@ VALID: dict[str, tuple] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(VALID))
-def test_valid(name, reference, tmp_path):
-    family, district, period, rows, warnings = VALID[name]
-    (report,) = parse("valid", name, reference, tmp_path)
+@pytest.mark.parametrize("folder, name", [("valid", n) for n in sorted(VALID)]
+                         + [("units_2025", n) for n in sorted(VALID_2025)])
+def test_valid(folder, name, reference, tmp_path):
+    family, district, period, rows, warnings = {**VALID, **VALID_2025}[name]
+    (report,) = parse(folder, name, reference, tmp_path)
     assert issues(report) == warnings
     assert report.status == "accepted"
     assert (report.family, report.unit.code, report.period.code) == (family, district, period)
@@ -434,6 +437,7 @@ def test_every_corpus_file_has_an_expected_outcome():
     hostile = {p.name for p in (CORPUS / "hostile").iterdir()}
     assert {p.name for p in (CORPUS / "corrections").iterdir()} == {"849_tra-cu_2023_dieu-chinh-2-xa.xlsx"}
     assert {p.name for p in (CORPUS / "valid").iterdir()} == set(VALID) | {"two_families_extra_sheet.xlsx"}
+    assert {p.name for p in (CORPUS / "units_2025").iterdir()} == set(VALID_2025)
     assert {p.name for p in (CORPUS / "invalid").iterdir()} == set(INVALID)
     assert hostile == set(corpus.ODD_NAMES) | {"billion_laughs.xlsx", "column_xfd_bomb.xlsx", "issue_heavy.csv"}
 
@@ -441,7 +445,7 @@ def test_every_corpus_file_has_an_expected_outcome():
 def test_corpus_is_generated_and_small(tmp_path):
     """The committed files are exactly what make_corpus.py writes (deterministic), and stay small."""
     corpus.write_all(tmp_path)
-    for folder in ("valid", "invalid", "hostile", "corrections"):
+    for folder in ("valid", "units_2025", "invalid", "hostile", "corrections"):
         made = {p.name: p.read_bytes() for p in (tmp_path / folder).iterdir()}
         committed = {p.name: p.read_bytes() for p in (CORPUS / folder).iterdir()}
         assert made.keys() == committed.keys()

@@ -47,3 +47,16 @@ def test_emulation_dbt_runs_dbt():
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "installed" in out.stdout
+
+
+def test_version_is_the_installed_dbt_without_importing_it():
+    """dagster-dbt reads the first x.y.z of `<dbt executable> --version` as dbt-core's version."""
+    import re
+
+    from dbt.version import __version__ as dbt_version
+
+    out = subprocess.run([sys.executable, "-c", "import sys; from pipelines.dbt_child import main; "
+                          "sys.argv[1:] = ['--version']; main(); print('dbt' in sys.modules)"],
+                         capture_output=True, text=True, check=True).stdout
+    assert re.search(r"(\d+\.\d+\.\d+)", out).group(1) == dbt_version
+    assert out.splitlines()[-1] == "False"  # answered without importing dbt

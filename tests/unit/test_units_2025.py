@@ -80,13 +80,16 @@ def test_commune_rows_of_the_new_province_match_with_the_same_tolerances(referen
     assert err.value.kind == "other_province"
 
 
-def test_an_ambiguous_new_unit_names_the_candidates(reference):
-    """A bare name that fits two new units (here an extra 'Xã Trà Vinh' beside 'Phường Trà Vinh')."""
-    units = reference.units_2025
+def with_xa_tra_vinh(units: Units2025) -> Units2025:
+    """The new units with an extra 'Xã Trà Vinh' (99999) beside 'Phường Trà Vinh': a bare name that fits two."""
     extra = Unit("99999", "Trà Vinh", "Xã", "86", "commune")
-    bigger = Units2025(units.provinces, {**units.communes, extra.code: extra},
-                       {**units.communes_by_province, "86": units.communes_by_province["86"] + [extra]},
-                       units.old_province_codes)
+    return Units2025(units.provinces, {**units.communes, extra.code: extra},
+                     {**units.communes_by_province, "86": units.communes_by_province["86"] + [extra]},
+                     units.old_province_codes)
+
+
+def test_an_ambiguous_new_unit_names_the_candidates(reference):
+    bigger = with_xa_tra_vinh(reference.units_2025)
     with pytest.raises(MatchError) as err:
         bigger.match_unit("Trà Vinh", None, ["86"])
     assert err.value.kind == "ambiguous"
@@ -97,11 +100,7 @@ def test_an_ambiguous_new_unit_names_the_candidates(reference):
 
 
 def test_ambiguous_reporting_unit_in_2025_is_unit_ambiguous(tmp_path, reference):
-    units = reference.units_2025
-    extra = Unit("99999", "Trà Vinh", "Xã", "86", "commune")
-    bigger = Units2025(units.provinces, {**units.communes, extra.code: extra},
-                       {**units.communes_by_province, "86": units.communes_by_province["86"] + [extra]},
-                       units.old_province_codes)
+    bigger = with_xa_tra_vinh(reference.units_2025)
     path = write_workbook(tmp_path / "a.xlsx", {"Đơn vị": "Trà Vinh", "Kỳ báo cáo": "Năm 2025"},
                           {"Giảm nghèo": poverty_sheet([[1, "Trà Vinh", None, 100, 5, 10]])})
     (report,) = parse(path, dataclasses.replace(reference, units_2025=bigger))
@@ -132,40 +131,22 @@ def test_district_report_for_2025_q3_is_not_valid(tmp_path, reference):
     assert ": " + "; ".join(CANG_LONG_BECAME) + ". " in message
 
 
-def test_district_code_for_2025_is_not_valid(tmp_path, reference):
-    path = write_workbook(tmp_path / "d.xlsx", {"Mã đơn vị": "842", "Kỳ báo cáo": "Năm 2025"},
-                          {"Giảm nghèo": poverty_sheet([[1, "Phường 1", None, 100, 5, 10]])})
+@pytest.mark.parametrize("info, row_name, rule, must_name", [
+    ({"Mã đơn vị": "842", "Kỳ báo cáo": "Năm 2025"}, "Phường 1", "unit_not_valid_for_period",
+     ["Thành phố Trà Vinh (mã 842)", "Phường Trà Vinh (mã 29242)", "Tỉnh Vĩnh Long (mã 86)"]),
+    ({"Đơn vị": "Phường Trà Vinh", "Kỳ báo cáo": "Năm 2024"}, "Phường Trà Vinh", "unit_not_valid_for_period",
+     ["Phường Trà Vinh (mã 29242)", "2024", ": Thành phố Trà Vinh (mã 842). "]),
+    ({"Mã đơn vị": "86", "Kỳ báo cáo": "Năm 2023"}, "Xã Đại Phúc", "unit_not_valid_for_period",
+     ["Tỉnh Vĩnh Long (mã 86)", "Huyện Càng Long (mã 844)", "Thị xã Duyên Hải (mã 851)"]),
+    ({"Mã đơn vị": "00004", "Kỳ báo cáo": "Năm 2025"}, "Phường Ba Đình", "unit_unknown",
+     ["mã 00004 là Phường Ba Đình, thành phố Hà Nội"]),
+])
+def test_the_period_decides_the_list_of_units(tmp_path, reference, info, row_name, rule, must_name):
+    path = write_workbook(tmp_path / "r.xlsx", info, {"Giảm nghèo": poverty_sheet([[1, row_name, None, 100, 5, 10]])})
     (report,) = parse(path, reference)
-    assert rules(report) == ["unit_not_valid_for_period"]
-    assert "Thành phố Trà Vinh (mã 842)" in report.issues[0].message
-    assert "Phường Trà Vinh (mã 29242)" in report.issues[0].message
-
-
-def test_new_commune_report_for_2024_is_not_valid(tmp_path, reference):
-    path = write_workbook(tmp_path / "c.xlsx", {"Đơn vị": "Phường Trà Vinh", "Kỳ báo cáo": "Năm 2024"},
-                          {"Giảm nghèo": poverty_sheet([[1, "Phường Trà Vinh", None, 100, 5, 10]])})
-    (report,) = parse(path, reference)
-    assert rules(report) == ["unit_not_valid_for_period"]
-    message = report.issues[0].message
-    assert "Phường Trà Vinh (mã 29242)" in message and "2024" in message
-    assert ": Thành phố Trà Vinh (mã 842). " in message
-
-
-def test_new_province_for_2023_names_the_reporting_districts(tmp_path, reference):
-    path = write_workbook(tmp_path / "p.xlsx", {"Mã đơn vị": "86", "Kỳ báo cáo": "Năm 2023"},
-                          {"Giảm nghèo": poverty_sheet([[1, "Xã Đại Phúc", None, 100, 5, 10]])})
-    (report,) = parse(path, reference)
-    assert rules(report) == ["unit_not_valid_for_period"]
-    assert "Huyện Càng Long (mã 844)" in report.issues[0].message
-    assert "Thị xã Duyên Hải (mã 851)" in report.issues[0].message
-
-
-def test_unknown_new_unit(tmp_path, reference):
-    path = write_workbook(tmp_path / "u.xlsx", {"Mã đơn vị": "00004", "Kỳ báo cáo": "Năm 2025"},
-                          {"Giảm nghèo": poverty_sheet([[1, "Phường Ba Đình", None, 100, 5, 10]])})
-    (report,) = parse(path, reference)
-    assert rules(report) == ["unit_unknown"]
-    assert "mã 00004 là Phường Ba Đình, thành phố Hà Nội" in report.issues[0].message
+    assert rules(report) == [rule]
+    for text in must_name:
+        assert text in report.issues[0].message
 
 
 # --- the new units' reports, parsed and landed
@@ -288,3 +269,13 @@ def test_csv_with_new_unit_codes(tmp_path, reference):
     assert [r["commune_code"] for r in infrastructure.rows] == ["29266"]
     assert "commune_missing" in rules(infrastructure) and not infrastructure.rejected
 
+
+
+def test_new_commune_outside_the_calendar_scope_is_not_expected(tmp_path, reference):
+    """Tỉnh Vĩnh Long's calendar expects the communes of the former Trà Vinh: Phường Bến Tre is accepted, but
+    its report has no due date (period_not_in_calendar names the scope)."""
+    path = write_workbook(tmp_path / "c.xlsx", {"Mã đơn vị": "28789", "Kỳ báo cáo": "Năm 2025"},
+                          {"Giảm nghèo": poverty_sheet([[1, "Phường Bến Tre", None, 5000, 50, 80]])})
+    (report,) = parse(path, reference)
+    assert report.status == "accepted" and rules(report) == ["period_not_in_calendar"]
+    assert "tỉnh Vĩnh Long (chỉ các xã, phường trên địa bàn tỉnh Trà Vinh cũ)" in report.issues[0].message
