@@ -118,32 +118,38 @@ def _sheet(wb, name: str, title: str, header: list, rows: list[list], widths: li
 
 
 def write_plan(year: int, districts: dict, out_dir: Path) -> Path:
-    criteria, targets = CRITERIA[year], TARGETS[year]
-    units = [(cluster, code) for cluster, codes in CLUSTERS.items() for code in codes]
+    units = [(cluster, code, districts[code]["full_name"]) for cluster, codes in CLUSTERS.items() for code in codes]
+    return _write_plan_workbook(out_dir / plan_file_name(year), (PROVINCE_NAME, PROVINCE_CODE), year, MADE[year],
+                                units, CRITERIA[year], TARGETS[year], verified=year == PLANTED_CASE[2])
+
+
+def _write_plan_workbook(path: Path, province: tuple[str, str], year: int, made: dt.date,
+                         units: list[tuple[str, str, str]], criteria: list[tuple], targets: dict[str, tuple],
+                         verified: bool = False, name_width: int = 28) -> Path:
+    """A plan workbook: `units` (cluster, code, full name) in that order, `targets` by unit code in the order of
+    `criteria`; with `verified`, an empty `Đã xác minh` sheet (nothing cleared)."""
     wb = new_workbook(PREPARER)
     info = wb.create_sheet("Thông tin")
-    for r, (k, v) in enumerate([("Đơn vị", PROVINCE_NAME), ("Mã đơn vị", PROVINCE_CODE), ("Kỳ báo cáo", f"Năm {year}"),
-                                ("Ngày lập", MADE[year]), ("Người lập", PREPARER)], 1):
+    for r, (k, v) in enumerate([("Đơn vị", province[0]), ("Mã đơn vị", province[1]), ("Kỳ báo cáo", f"Năm {year}"),
+                                ("Ngày lập", made), ("Người lập", PREPARER)], 1):
         info.cell(row=r, column=1, value=k).font = BOLD
         cell = info.cell(row=r, column=2, value=v)
         cell.number_format = "dd/mm/yyyy" if isinstance(v, dt.date) else "@" if k == "Mã đơn vị" else "General"
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 16, 40
     _sheet(wb, "Cụm thi đua", f"CỤM THI ĐUA NĂM {year}", ["STT", "Cụm thi đua", "Đơn vị", "Mã đơn vị"],
-           [[i, cluster, districts[code]["full_name"], code] for i, (cluster, code) in enumerate(units, 1)],
-           [6, 14, 28, 12])
+           [[i, cluster, name, code] for i, (cluster, code, name) in enumerate(units, 1)], [6, 14, name_width, 12])
     _sheet(wb, "Tiêu chí", f"TIÊU CHÍ THI ĐUA NĂM {year} (theo thứ tự xét khi bằng điểm)",
            ["STT", "Mã tiêu chí", "Tiêu chí", "Chỉ số", "Điểm tối đa", "Điểm thưởng tối đa"],
            [[i, *c] for i, c in enumerate(criteria, 1)], [6, 12, 50, 32, 12, 18])
     _sheet(wb, "Chỉ tiêu", f"CHỈ TIÊU NĂM {year} (ô trống: tiêu chí không áp dụng)",
            ["STT", "Cụm thi đua", "Đơn vị", "Mã đơn vị", *(c[0] for c in criteria)],
-           [[i, cluster, districts[code]["full_name"], code, *targets[code]] for i, (cluster, code) in
-            enumerate(units, 1)], [6, 12, 28, 12] + [10] * len(criteria))
+           [[i, cluster, name, code, *targets[code]] for i, (cluster, code, name) in enumerate(units, 1)],
+           [6, 12, name_width, 12] + [10] * len(criteria))
     _sheet(wb, "Tham số", "THAM SỐ CHẤM ĐIỂM", ["Tham số", "Giá trị"], [list(p) for p in PARAMETERS], [34, 10])
-    if year == PLANTED_CASE[2]:
+    if verified:
         # nothing cleared: the planted case's flag stays open and blocks the Cờ thi đua
         _sheet(wb, "Đã xác minh", "DẤU HIỆU BẤT THƯỜNG ĐÃ XÁC MINH", VERIFIED_HEADER, [], [28, 12, 30, 40])
-    path = out_dir / plan_file_name(year)
-    save_deterministic(wb, path, MADE[year])
+    save_deterministic(wb, path, made)
     return path
 
 
@@ -226,32 +232,9 @@ def targets_2025(out_dir: Path) -> dict[str, tuple]:
 
 
 def write_plan_2025(out_dir: Path) -> Path:
-    units = communes_2025()
-    clusters = [("Cụm 1" if t == "Phường" else "Cụm 2", code, name) for code, name, t in units]
-    clusters.sort(key=lambda u: (u[0], u[1]))
-    targets = targets_2025(out_dir)
-    wb = new_workbook(PREPARER)
-    info = wb.create_sheet("Thông tin")
-    for r, (k, v) in enumerate([("Đơn vị", PROVINCE_2025[1]), ("Mã đơn vị", PROVINCE_2025[0]),
-                                ("Kỳ báo cáo", "Năm 2025"), ("Ngày lập", MADE_2025), ("Người lập", PREPARER)], 1):
-        info.cell(row=r, column=1, value=k).font = BOLD
-        cell = info.cell(row=r, column=2, value=v)
-        cell.number_format = "dd/mm/yyyy" if isinstance(v, dt.date) else "@" if k == "Mã đơn vị" else "General"
-    info.column_dimensions["A"].width, info.column_dimensions["B"].width = 16, 40
-    _sheet(wb, "Cụm thi đua", "CỤM THI ĐUA NĂM 2025 (các xã, phường sau sắp xếp ngày 01/07/2025)",
-           ["STT", "Cụm thi đua", "Đơn vị", "Mã đơn vị"],
-           [[i, cluster, name, code] for i, (cluster, code, name) in enumerate(clusters, 1)], [6, 14, 30, 12])
-    _sheet(wb, "Tiêu chí", "TIÊU CHÍ THI ĐUA NĂM 2025 (theo thứ tự xét khi bằng điểm)",
-           ["STT", "Mã tiêu chí", "Tiêu chí", "Chỉ số", "Điểm tối đa", "Điểm thưởng tối đa"],
-           [[i, *c] for i, c in enumerate(CRITERIA_2025, 1)], [6, 12, 50, 32, 12, 18])
-    _sheet(wb, "Chỉ tiêu", "CHỈ TIÊU NĂM 2025 (ô trống: tiêu chí không áp dụng)",
-           ["STT", "Cụm thi đua", "Đơn vị", "Mã đơn vị", *(c[0] for c in CRITERIA_2025)],
-           [[i, cluster, name, code, *targets[code]] for i, (cluster, code, name) in enumerate(clusters, 1)],
-           [6, 12, 30, 12] + [10] * len(CRITERIA_2025))
-    _sheet(wb, "Tham số", "THAM SỐ CHẤM ĐIỂM", ["Tham số", "Giá trị"], [list(p) for p in PARAMETERS], [34, 10])
-    path = out_dir / PLAN_2025
-    save_deterministic(wb, path, MADE_2025)
-    return path
+    units = sorted(("Cụm 1" if t == "Phường" else "Cụm 2", code, name) for code, name, t in communes_2025())
+    return _write_plan_workbook(out_dir / PLAN_2025, PROVINCE_2025, 2025, MADE_2025, units, CRITERIA_2025,
+                                targets_2025(out_dir), name_width=30)
 
 
 def _check(cond: bool, msg: str) -> None:
