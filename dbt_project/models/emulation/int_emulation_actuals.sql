@@ -28,6 +28,20 @@
 } %}
 {% set first_commune_year = 2025 %}  {#- plans from this year are on the communes of 2025-07-01 #}
 {% set statuses = ['ntm_communes_new', 'ntm_advanced_communes_new', 'ntm_model_communes_new'] %}
+{#- the levels read alike from a district's row (as-reported marts) and a new commune's (today's map) -#}
+{% set poverty_levels -%}
+        {{ pct_unrounded('poor_households', 'total_households') }}                 as poverty_rate,
+        {{ pct_unrounded('em_rate_poor_households', 'em_rate_households') }}       as em_poverty_rate,
+        cast(poor_households as double)                                          as poor_households,
+        {{ pct_unrounded('near_poor_households', 'total_households') }}            as near_poverty_rate
+{%- endset %}
+{% set infrastructure_levels -%}
+        cast(m.ocop_products as double)                                          as ocop_products,
+        {{ pct_unrounded('m.ntm_communes', 'm.ntm_communes_reported') }}           as ntm_share_pct,
+        cast(m.rural_road_km as double)                                          as rural_road_km,
+        cast(m.green_road_km as double)                                          as green_road_km,
+        cast(m.lit_road_km as double)                                            as lit_road_km,
+{%- endset %}
 {% set family_vi = {'poverty': 'giảm nghèo', 'infrastructure': 'nông thôn mới và hạ tầng', 'savings': 'tiết kiệm',
                     'reporting': 'nộp báo cáo'} %}
 
@@ -73,10 +87,7 @@ poverty as (
         unit_code,
         'district'                                                               as unit_level,
         true                                                                     as comparable,
-        {{ pct_unrounded('poor_households', 'total_households') }}                 as poverty_rate,
-        {{ pct_unrounded('em_rate_poor_households', 'em_rate_households') }}       as em_poverty_rate,
-        cast(poor_households as double)                                          as poor_households,
-        {{ pct_unrounded('near_poor_households', 'total_households') }}            as near_poverty_rate
+        {{ poverty_levels }}
     from {{ ref('int_poverty_by_unit') }}
     where unit_level = 'district'
 
@@ -88,10 +99,7 @@ poverty as (
         unit_code,
         'commune'                                                                as unit_level,
         not approximate                                                          as comparable,
-        {{ pct_unrounded('poor_households', 'total_households') }}                 as poverty_rate,
-        {{ pct_unrounded('em_rate_poor_households', 'em_rate_households') }}       as em_poverty_rate,
-        cast(poor_households as double)                                          as poor_households,
-        {{ pct_unrounded('near_poor_households', 'total_households') }}            as near_poverty_rate
+        {{ poverty_levels }}
     from {{ ref('mart_poverty_2025_units') }}
     where unit_level = 'commune'
       and complete
@@ -118,11 +126,7 @@ infrastructure as (
         cast(m.ntm_communes as double)                                           as ntm_communes,
         cast(m.ntm_advanced_communes as double)                                  as ntm_advanced_communes,
         cast(m.ntm_model_communes as double)                                     as ntm_model_communes,
-        cast(m.ocop_products as double)                                          as ocop_products,
-        {{ pct_unrounded('m.ntm_communes', 'm.ntm_communes_reported') }}           as ntm_share_pct,
-        cast(m.rural_road_km as double)                                          as rural_road_km,
-        cast(m.green_road_km as double)                                          as green_road_km,
-        cast(m.lit_road_km as double)                                            as lit_road_km,
+        {{ infrastructure_levels }}
         {{ pct_unrounded('s.share_contribution_vnd', 's.share_investment_vnd') }}  as people_contribution_share_pct
     from {{ ref('mart_infrastructure') }} as m
     left join infrastructure_shares as s
@@ -144,11 +148,7 @@ infrastructure as (
         {% for stock in ['ntm_communes', 'ntm_advanced_communes', 'ntm_model_communes'] %}
         case when m.year >= {{ first_commune_year }} then cast(m.{{ stock }} as double) end as {{ stock }},
         {% endfor %}
-        cast(m.ocop_products as double)                                          as ocop_products,
-        {{ pct_unrounded('m.ntm_communes', 'm.ntm_communes_reported') }}           as ntm_share_pct,
-        cast(m.rural_road_km as double)                                          as rural_road_km,
-        cast(m.green_road_km as double)                                          as green_road_km,
-        cast(m.lit_road_km as double)                                            as lit_road_km,
+        {{ infrastructure_levels }}
         cast(m.people_contribution_share_pct as double)                          as people_contribution_share_pct
     from {{ ref('mart_infrastructure_2025_units') }} as m
     where m.period_type = 'year'
