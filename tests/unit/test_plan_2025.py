@@ -94,3 +94,12 @@ def test_the_2025_template_lists_the_expected_communes(tmp_path, reference):
     wb.save(out)
     plan = parse(out, reference)
     assert plan.issues == [] and len(plan.tables["plan_clusters"]) == 41
+
+
+def test_a_commune_of_another_province_in_a_2025_plan_is_unknown(tmp_path, reference):
+    plan = parse(plan_file_2025(tmp_path, clusters=CLUSTERS_2025 + [[99, "Cụm 2", None, "00004"]]), reference)
+    (found,) = [i for i in plan.issues if i.rule == "plan_unit_unknown"]
+    other = reference.units_2025.communes["00004"]
+    province = reference.units_2025.provinces[other.parent_code]
+    assert f"mã 00004 là {other.full_name}, {province.type.lower()} {province.name}" in found.message
+    assert "ví dụ 'Xã Càng Long'" in found.message and "Tỉnh Vĩnh Long năm 2025" in found.message
