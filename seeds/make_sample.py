@@ -4,8 +4,10 @@ Run from anywhere (paths are relative to this file)::
 
     python seeds/make_sample.py
 
-What it makes: 101 workbooks in the district report format (``docs`` / spec "District report format,
-version 1"), for the nine district-level units of Trà Vinh province (GSO province code 84):
+What it makes: 101 workbooks for 2021-2023 (below), then the 112 of 2024 to 2026-Q3, across the reorganisation
+of 1 July 2025, that ``seeds/make_sample_later.py`` makes from its own generator (see its docstring: synthetic
+and plausible figures, not published ones). The 101 are in the district report format (``docs`` / spec
+"District report format, version 1"), for the nine district-level units of Trà Vinh province (GSO code 84):
 
 * ``{district_code}_{slug}_{year}.xlsx`` for 2021, 2022 and 2023, each holding the ``Giảm nghèo``
   (poor / near-poor household review, one row per commune) and ``Tiết kiệm`` (thrift and
@@ -34,7 +36,8 @@ generator (no wall clock, no network) and then fitted by an integer allocation w
 figures the province has published (spec "Published figures for Trà Vinh province"): poor and
 near-poor households, ethnic-minority households and totals for 2021-2023, the number of communes
 meeting the new-rural (NTM) standards at every quarter end, the cumulative OCOP products and the
-OCOP batch of 30 Dec 2022 by district. Savings figures are plausible but not published anywhere.
+OCOP batch of 30 Dec 2022 by district. Savings figures are plausible but not published anywhere; so are all
+figures from 2024 on (make_sample_later.py).
 
 The output is byte-for-byte reproducible: workbook properties carry a fixed timestamp and the zip
 container is rewritten with fixed member timestamps, order and compression. ``verify(out_dir)``
@@ -770,6 +773,11 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
         path = out_dir / extra_file_name(d, info, year, suffix)
         save_deterministic(wb, path, date)
         written.append(path)
+
+    # 2024 to 2026-Q3, across the reorganisation (seeds/make_sample_later.py; its own generator)
+    from make_sample_later import build_later
+
+    written += build_later(out_dir, districts, communes, poverty, infra, savings)
     return written
 
 
@@ -866,7 +874,11 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
     for c in communes:
         by_district.setdefault(c["district"], {})[c["code"]] = c
 
+    from make_sample_later import later_files, load_new_units, verify_later
+
     files = sorted(f for f in out_dir.glob("*.xlsx") if not is_plan_file(f))
+    later = later_files(districts, load_new_units(communes)[0])
+    all_files, files = files, [f for f in files if f.name not in later]
     expected = set()
     for d, info in districts.items():
         for y in YEARS:
@@ -1023,6 +1035,8 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
                     _check(inc == OCOP_BATCH_2022Q4[d], f"{where}: OCOP Q4-2022 increase {inc}")
 
     verify_extras(out_dir, districts, by_district)
+    later_summary = verify_later(out_dir, districts, communes, all_files, {
+        "prev_total": prev_total, "poor_near": poor_near, "ntm": ntm_by_commune, "ocop": ocop_by_commune})
     # the planted integrity case is the sample's only commune whose poor households fell by P >= 10 while its
     # near-poor rose by at least 0.8 P; there the near-poor rose by exactly P
     moved = {(code, y): (poor_near[(code, y - 1)][0] - p, n - poor_near[(code, y - 1)][1])
@@ -1048,7 +1062,7 @@ def verify(out_dir: Path | str = OUT_DIR) -> dict:
     for yq in QUARTERS:
         _check(tuple(infra_tot[yq]) == INFRA_TARGETS[yq], f"infrastructure {yq}: {infra_tot[yq]}")
     _check(f"{100 * 35 / 85:.2f}" == "41.18", "advanced share")
-    return {"files": len(files), "planted_case": (*PLANTED_CASE, fell), "poverty": pov_tot, "poverty_by_district": pov_dist,
+    return {"files": len(all_files), "later": later_summary, "planted_case": (*PLANTED_CASE, fell), "poverty": pov_tot, "poverty_by_district": pov_dist,
             "infrastructure": infra_tot, "districts": districts}
 
 
@@ -1111,6 +1125,11 @@ def main() -> None:
         print(f"  poverty {y}: {summary['poverty'][y]}")
     for yq in QUARTERS:
         print(f"  infrastructure {yq[0]}-Q{yq[1]}: {summary['infrastructure'][yq]}")
+    later = summary["later"]
+    for y, totals in later["poverty"].items():
+        print(f"  poverty {y} (in force): {totals}")
+    for (y, q), totals in later["infrastructure"].items():
+        print(f"  infrastructure {y}-Q{q} (NTM, advanced, model, OCOP): {list(totals)}")
 
 
 if __name__ == "__main__":

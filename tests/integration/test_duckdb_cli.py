@@ -23,7 +23,8 @@ pytestmark = pytest.mark.integration
 
 DUCKDB_CLI = Path(sys.executable).with_name("duckdb")
 # the sample's province poor households (as in test_serving.py) and poverty rate, in percent
-SAMPLE_PROVINCE = [(2021, 10207, 3.56), (2022, 5404, 1.88), (2023, 3440, 1.2)]
+SAMPLE_PROVINCE = [(2021, 10207, 3.56), (2022, 5404, 1.88), (2023, 3440, 1.2), (2024, 2310, 0.8),
+                   (2025, 1520, 0.53)]  # 2025: Tỉnh Vĩnh Long (86), the former Trà Vinh's 41 communes
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,8 @@ def test_rejected_file_is_listed_and_others_go_on(mixed):
     (issue,) = query(mixed, """SELECT rule, severity FROM marts.mart_report_issues
                                WHERE file_name = 'ghi chú của huyện.xlsx'""")
     assert issue == ("file_unreadable", "error")
-    assert query(mixed, "SELECT count(*) FROM marts.mart_report_submissions WHERE status = 'accepted'")[0][0] == 128
+    assert query(mixed, """SELECT count(*) FROM marts.mart_report_submissions
+                             WHERE status = 'accepted' AND district_code IS NOT NULL""")[0][0] == 200
 
 
 def test_later_resubmission_supersedes(mixed):
@@ -156,13 +157,14 @@ def test_outliers_flag_the_corrected_report(mixed):
     assert severity == "warning" and "kỳ trước" in message
 
 
-def test_refresh_with_nothing_changed_is_a_no_op(tmp_path, sample_warehouse, capsys):
+def test_refresh_with_nothing_changed_is_a_no_op(tmp_path, sample_warehouse, sample_db, capsys):
     published = tmp_path / "emulation.duckdb"
     shutil.copy(sample_warehouse, published)
     before = _digest(published)
     assert refresh(SAMPLE_INBOX, published) == 0
     captured = capsys.readouterr()
-    assert "Nothing changed" in captured.err and "128 accepted" in captured.out
+    (accepted,) = query(sample_db, "SELECT count(*) FROM marts.mart_report_submissions WHERE status = 'accepted'")[0]
+    assert "Nothing changed" in captured.err and f"{accepted} accepted" in captured.out
     assert _digest(published) == before
 
 
@@ -189,10 +191,10 @@ def test_unchanged_files_are_not_read_again_and_the_result_equals_a_full_rebuild
     incremental.parent.mkdir()
     shutil.copy(sample_warehouse, incremental)
     assert refresh(inbox, incremental) == 0
-    assert "1 files read, 103 unchanged files taken from the published warehouse" in capsys.readouterr().err
+    assert "1 files read, 215 unchanged files taken from the published warehouse" in capsys.readouterr().err
     full = tmp_path / "full" / "emulation.duckdb"
     assert refresh(inbox, full) == 0
-    assert "104 files read, 0 unchanged" in capsys.readouterr().err
+    assert "216 files read, 0 unchanged" in capsys.readouterr().err
 
     con = duckdb.connect(str(incremental), read_only=True)
     con.execute("ATTACH ? AS full_build (READ_ONLY)", [str(full)])
