@@ -164,7 +164,7 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
 
 # --- 2025: the communes of 2025-07-01 -----------------------------------------------------------------------------
 
-PROVINCE_2025 = ("86", "Tỉnh Vĩnh Long")
+PROVINCE_2025 = ("Tỉnh Vĩnh Long", "86")  # name, code
 MADE_2025 = dt.date(2025, 1, 15)
 PLAN_2025 = "86_ke-hoach-thi-dua_2025.xlsx"
 CRITERIA_2025 = [
@@ -189,7 +189,7 @@ def communes_2025() -> list[tuple[str, str, str]]:
     from pipelines.parsing.reference import load_reference
 
     reference = load_reference(HERE / "reference")
-    province = reference.units_2025.provinces[PROVINCE_2025[0]]
+    province = reference.units_2025.provinces[PROVINCE_2025[1]]
     return [(c.code, c.full_name, c.type) for c in reference.communes_reported_by(province, "poverty", "2025")]
 
 
@@ -276,7 +276,7 @@ def verify(out_dir: Path | str = OUT_DIR) -> None:
     if path.exists():
         wb = load_workbook(path)
         kv = {r[0]: r[1] for r in wb["Thông tin"].iter_rows(values_only=True)}
-        _check((kv["Mã đơn vị"], kv["Kỳ báo cáo"]) == PROVINCE_2025[:1] + ("Năm 2025",), f"{path.name}: {kv}")
+        _check((kv["Mã đơn vị"], kv["Kỳ báo cáo"]) == (PROVINCE_2025[1], "Năm 2025"), f"{path.name}: {kv}")
         clusters = {r[3]: r[1] for r in wb["Cụm thi đua"].iter_rows(min_row=4, values_only=True)}
         units = {code: t for code, _, t in communes_2025()}
         _check(clusters == {c: "Cụm 1" if t == "Phường" else "Cụm 2" for c, t in units.items()},

@@ -35,6 +35,8 @@ def test_plans_are_submissions_resolved_like_reports(plan_warehouse):
         ("84_ke-hoach-thi-dua_2022.xlsx", "Cụm thi đua", "2022", "84", "accepted", 0, 9 + 6 + 54 + 7),
         # the sample's 2023 plan (Ngày lập 13/01/2023) is superseded by the later one (20/01/2023)
         ("84_ke-hoach-thi-dua_2023.xlsx", "Cụm thi đua", "2023", "84", "superseded", 0, 9 + 7 + 63 + 7),
+        # 2025: Tỉnh Vĩnh Long's plan on its 41 communes of the former Trà Vinh
+        ("86_ke-hoach-thi-dua_2025.xlsx", "Cụm thi đua", "2025", "86", "accepted", 0, 41 + 7 + 41 * 7 + 7),
         ("ke-hoach/ke_hoach_2022_loi.xlsx", "Cụm thi đua", "2022", "84", "rejected", 1, 0),
         ("ke-hoach/ke_hoach_2023.xlsx", "Cụm thi đua", "2023", "84", "superseded", 0, 9 + 3 + 27 + 7),
         ("ke-hoach/ke_hoach_2023_sua.xlsx", "Cụm thi đua", "2023", "84", "accepted", 0, 9 + 3 + 27 + 7),

@@ -98,3 +98,19 @@ def test_the_site_shows_a_commune_and_links_its_report_rows(scoring_2025):
     anchor = report_anchor("29302_nhi-long_2025.xlsx", "Giảm nghèo")
     row = reports[reports.index(f'id="{anchor}"'):].split("</tr>")[0]
     assert "<td>Xã Nhị Long</td>" in row
+
+
+def test_the_samples_2025_plan(sample_db):
+    # seeds/make_plans.py: Tỉnh Vĩnh Long's plan on its 41 communes of the former Trà Vinh (docs/emulation-plan.md)
+    assert query(sample_db, """SELECT cluster, count(*), count(proposed_commendation) FROM marts.mart_emulation_ranking
+                               WHERE year = 2025 GROUP BY 1 ORDER BY 1""") == [("Cụm 1", 6, 3), ("Cụm 2", 35, 3)]
+    top = query(sample_db, """SELECT cluster, unit_name, proposed_commendation FROM marts.mart_emulation_ranking
+                              WHERE year = 2025 AND rank_in_cluster = 1 ORDER BY 1""")
+    assert top == [("Cụm 1", "Phường Trà Vinh", "Cờ thi đua"), ("Cụm 2", "Xã Lưu Nghiệp Anh", "Cờ thi đua")]
+    # the two communes that have not sent their savings 2025: 5 points off, not eligible, last of Cụm 2
+    last = query(sample_db, """SELECT unit_name, missing_reports, penalty_points, eligible FROM marts.mart_emulation_ranking
+                               WHERE year = 2025 AND cluster = 'Cụm 2' ORDER BY rank_in_cluster DESC LIMIT 2""")
+    assert last == [("Xã Long Vĩnh", 1, 5, False), ("Xã Hòa Minh", 1, 5, False)]
+    # every criterion of every commune has an actual but the two missing savings
+    assert query(sample_db, """SELECT count(*) FROM marts.mart_emulation_scores
+                               WHERE year = 2025 AND target IS NOT NULL AND actual IS NULL""") == [(2,)]
