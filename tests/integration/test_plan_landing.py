@@ -60,8 +60,9 @@ def test_the_plan_tables_land_with_lineage(plan_warehouse):
                                     ORDER BY criterion_code""", [report_id]) == [(0.5,), (None,), (100,)]
     assert query(plan_warehouse, """SELECT value, is_default FROM raw.plan_parameters
                                     WHERE report_id = ? AND key = 'merits_per_cluster'""", [report_id]) == [(3, False)]
-    # only plans the ingest accepted land rows (the sample's two and the test's two); the rejected one lands none
-    assert query(plan_warehouse, "SELECT count(DISTINCT report_id), count(*) FROM raw.plan_clusters") == [(4, 36)]
+    # only plans the ingest accepted land rows (the sample's three and the test's two); the rejected one lands none
+    assert query(plan_warehouse, "SELECT count(DISTINCT report_id), count(*) FROM raw.plan_clusters") == [
+        (5, 36 + 41)]
     assert query(plan_warehouse, "SELECT count(*) FROM raw.plan_cleared_flags") == [(0,)]
 
 
