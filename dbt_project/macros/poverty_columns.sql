@@ -1,6 +1,6 @@
 {#
-  The poverty figures of a mart row, written once for every poverty mart (mart_poverty_2025_units; mart_poverty
-  has the same logic inline and can switch to these): the unrounded rates of a row of summed counts, the pairing
+  The poverty figures of a mart row, written once for every poverty mart (mart_poverty, mart_poverty_2025_units,
+  and the DTTS terms of int_poverty_by_unit): the unrounded rates of a row of summed counts, the pairing
   with the same unit's previous year, and the published columns (counts, rates rounded to 2 decimals, changes).
 
   poverty_em_rate_columns()               -- of a commune row: em_reported (all three DTTS counts given) and the

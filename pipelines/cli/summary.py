@@ -25,8 +25,12 @@ def summary_text(published: Path, elapsed: float | None = None) -> str:
         poverty = con.execute(
             "SELECT year, total_households, poor_households, poverty_rate_pct, near_poor_households, "
             "near_poverty_rate_pct, poor_households_change, poverty_rate_change_pp, "
-            "units_reported, units_expected, complete "
-            "FROM marts.mart_poverty WHERE unit_level = 'province' ORDER BY year").fetchall()
+            "units_reported, units_expected, complete, unit_name, unit_code "
+            "FROM marts.mart_poverty WHERE unit_level = 'province' ORDER BY year, unit_code").fetchall()
+        today_map = con.execute(
+            "SELECT unit_name, min(year), max(year), min(coverage_pct), max(coverage_pct) "
+            "FROM marts.mart_poverty_2025_units WHERE unit_level = 'province' GROUP BY unit_name "
+            "ORDER BY unit_name").fetchall()
     finally:
         con.close()
     lines = []
@@ -45,8 +49,12 @@ def summary_text(published: Path, elapsed: float | None = None) -> str:
     lines.append(f"  {'year':>4} {'units':>6} {'households':>10} {'poor':>7} {'rate %':>6} {'near-poor':>9}"
                  f" {'rate %':>6} {'Δ poor':>7} {'Δ pp':>6}")
     incomplete = False
+    province = None
     for (year, total, poor, rate, near, near_rate, change, change_pp,
-         reported, expected, complete) in poverty:
+         reported, expected, complete, name, code) in poverty:
+        if (name, code) != province:  # Tỉnh Trà Vinh (84) up to 2024, Tỉnh Vĩnh Long (86) from 2025
+            province = (name, code)
+            lines.append(f"  {name} ({code})")
         # an incomplete year (not every district expected reported) is marked `*`: its figures are the sum of
         # the districts that reported, not the province, and it has no change (mart_poverty leaves it NULL);
         # a year with no households has no rate (NULL): shown as '-', never a crash
@@ -57,6 +65,10 @@ def summary_text(published: Path, elapsed: float | None = None) -> str:
     if incomplete:
         lines.append("  * incomplete: not every district expected has reported; the figures are the sum of the "
                      "districts that did (units = reported/expected), without change")
+    for name, first, last, low, high in today_map:
+        cover = f"{_num(low, '.2f')} %" if low == high else f"{_num(low, '.2f')}–{_num(high, '.2f')} %"
+        lines.append(f"  On today's map ({name}, mart_poverty_2025_units): {first}–{last}, "
+                     f"covering {cover} of its communes")
     lines.extend(_serving_lines(published))
     site = published.parent / "site" / "index.html"
     if site.exists():

@@ -74,6 +74,15 @@ def test_completeness_of_the_sample(sample_db):
     late = query(sample_db, """SELECT family, period, district_code, days_late FROM marts.mart_reporting_completeness
                                WHERE status = 'late' AND province_code = '84'""")  # the districts' periods
     assert late == [("infrastructure", "2023-Q2", "850", 8)]
+    # after 1 July 2025 the 41 new communes of the former Trà Vinh report (own or compiled reports): Xã Đông Hải's
+    # 2026-Q2 came late; Xã Càng Long's poverty 2025 was compiled on time (its own later correction does not make
+    # it late); two communes never sent their savings 2025
+    communes = query(sample_db, """SELECT family, status, count(*) FROM marts.mart_reporting_completeness
+                                   WHERE unit_level = 'commune' GROUP BY ALL ORDER BY ALL""")
+    assert communes == [("infrastructure", "late", 1), ("infrastructure", "on_time", 41 * 5 - 1),
+                        ("poverty", "on_time", 41), ("savings", "missing", 2), ("savings", "on_time", 39)]
+    assert query(sample_db, """SELECT unit_name, period, days_late FROM marts.mart_reporting_completeness
+                               WHERE unit_level = 'commune' AND status = 'late'""") == [("Xã Đông Hải", "2026-Q2", 25)]
 
 
 def test_sample_statuses_a_superseded_draft_and_a_rejected_resubmission(sample_db):

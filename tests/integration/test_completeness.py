@@ -33,12 +33,15 @@ LATE_IN_THE_SAMPLE = ("infrastructure", "2023-Q2", "850")  # 850_h-duyen-hai_202
 @pytest.fixture(scope="module")
 def partial(tmp_path_factory):
     """Cầu Kè (845) never sent its 2023 annual workbook; Tiểu Cần (846) made its 2023-Q4 report late;
-    Châu Thành (847) sent a 2025-Q3 report, a period the calendar does not list."""
+    Châu Thành (847) sent a 2021-Q4 report, a period the calendar does not list, and a 2025-Q3 report, after
+    the districts were dissolved."""
     root = tmp_path_factory.mktemp("partial")
     inbox = root / "inbox"
     shutil.copytree(SAMPLE_INBOX, inbox)
     (inbox / "845_cau-ke_2023.xlsx").unlink()
     _set_info(inbox / "846_tieu-can_2023-Q4.xlsx", ngay_lap="25/01/2024")  # due 10/01/2024
+    shutil.copy(inbox / "847_chau-thanh_2022-Q1.xlsx", inbox / "847_chau-thanh_2021-Q4.xlsx")
+    _set_info(inbox / "847_chau-thanh_2021-Q4.xlsx", ngay_lap="06/01/2022", ky_bao_cao="Quý IV/2021")
     shutil.copy(inbox / "847_chau-thanh_2023-Q4.xlsx", inbox / "847_chau-thanh_2025-Q3.xlsx")
     _set_info(inbox / "847_chau-thanh_2025-Q3.xlsx", ngay_lap="06/10/2025", ky_bao_cao="Quý III/2025")
     with refreshed(inbox, root / "emulation.duckdb") as con:
@@ -104,12 +107,26 @@ def test_periods_the_sample_never_sent_are_overdue_now(partial):
 
 def test_report_for_a_period_not_in_the_calendar_is_a_warning_and_no_completeness_row(partial):
     (status,) = query(partial, """SELECT status FROM marts.mart_report_submissions
-                                  WHERE file_name = '847_chau-thanh_2025-Q3.xlsx'""")[0]
-    assert status == "accepted"  # with outlier warnings too: 2023-Q4's figures against the sample's 2025-Q2
+                                  WHERE file_name = '847_chau-thanh_2021-Q4.xlsx'""")[0]
+    assert status == "accepted"
     (rule, severity, message) = query(partial, """SELECT rule, severity, message FROM marts.mart_report_issues
-                                                  WHERE file_name = '847_chau-thanh_2025-Q3.xlsx'
+                                                  WHERE file_name = '847_chau-thanh_2021-Q4.xlsx'
                                                     AND rule = 'period_not_in_calendar'""")[0]
     assert (rule, severity) == ("period_not_in_calendar", "warning")
-    assert "2025-Q3" in message and "lịch báo cáo" in message
+    assert "2021-Q4" in message and "lịch báo cáo" in message
     assert query(partial, """SELECT count(*) FROM marts.mart_reporting_completeness
-                             WHERE period = '2025-Q3'""") == [(0,)]
+                             WHERE period = '2021-Q4'""") == [(0,)]
+
+
+def test_a_district_report_after_the_reorganisation_is_refused_naming_the_new_units(partial):
+    (status,) = query(partial, """SELECT status FROM marts.mart_report_submissions
+                                  WHERE file_name = '847_chau-thanh_2025-Q3.xlsx'""")[0]
+    assert status == "rejected"
+    ((message,),) = query(partial, """SELECT message FROM marts.mart_report_issues
+                                      WHERE file_name = '847_chau-thanh_2025-Q3.xlsx'
+                                        AND rule = 'unit_not_valid_for_period'""")
+    assert "Huyện Châu Thành" in message and "Tỉnh Vĩnh Long" in message
+    assert "Xã Châu Thành (mã 29374)" in message  # one of the new communes Châu Thành's communes became
+    # the new communes' 2025-Q3 completeness is untouched by the refused report
+    assert query(partial, """SELECT status, count(*) FROM marts.mart_reporting_completeness
+                             WHERE period = '2025-Q3' GROUP BY ALL""") == [("on_time", 41)]

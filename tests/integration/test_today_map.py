@@ -49,3 +49,27 @@ def test_today_map_has_41_communes_and_no_commune_savings_before_the_change(samp
                                WHERE year = 2023 AND unit_level = 'commune'""") == [(41,)]
     assert query(sample_db, """SELECT count(*) FROM marts.mart_savings_2025_units
                                WHERE unit_level = 'commune' AND year < 2025""") == [(0,)]
+
+
+def test_each_new_commune_reads_as_one_series_through_the_change(sample_db):
+    """Issue "done when": each of the 41 new communes of the former Trà Vinh has poverty 2021-2025 and
+    infrastructure every quarter 2022-Q1 to 2026-Q3 on today's map, fully covered, exact (no split commune)."""
+    poverty = query(sample_db, """SELECT unit_code, list(year ORDER BY year), bool_and(coverage_pct = 100),
+                                         bool_or(approximate), count(poor_households)
+                                  FROM marts.mart_poverty_2025_units WHERE unit_level = 'commune'
+                                  GROUP BY unit_code""")
+    assert len(poverty) == 41
+    assert all(years == [2021, 2022, 2023, 2024, 2025] and covered and not approx and n == 5
+               for _, years, covered, approx, n in poverty)
+    quarters = [f"{y}-Q{q}" for y in range(2022, 2027) for q in range(1, 5)][:-1]  # to 2026-Q3
+    infrastructure = query(sample_db, """SELECT unit_code, list(period ORDER BY period), bool_and(coverage_pct = 100),
+                                                count(rural_road_km)
+                                         FROM marts.mart_infrastructure_2025_units
+                                         WHERE unit_level = 'commune' AND period_type = 'quarter'
+                                         GROUP BY unit_code""")
+    assert len(infrastructure) == 41
+    assert all(periods == quarters and covered and n == len(quarters) for _, periods, covered, n in infrastructure)
+    # across the change the poor households keep falling in the province's communes taken together
+    series = query(sample_db, """SELECT year, poor_households FROM marts.mart_poverty_2025_units
+                                 WHERE unit_code = '86' ORDER BY year""")
+    assert [p for _, p in series] == [10207, 5404, 3440, 2310, 1520]

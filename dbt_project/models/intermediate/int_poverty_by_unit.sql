@@ -27,12 +27,7 @@ rows_with_em as (
 
     select
         *,
-        em_households is not null
-            and em_poor_households is not null
-            and em_near_poor_households is not null     as em_reported,
-        case when em_reported then em_households end            as em_rate_households,
-        case when em_reported then em_poor_households end       as em_rate_poor_households,
-        case when em_reported then em_near_poor_households end  as em_rate_near_poor_households
+        {{ poverty_em_rate_columns() }}
     from report_rows
 
 ),

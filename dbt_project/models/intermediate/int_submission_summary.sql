@@ -1,8 +1,10 @@
 -- One row per (family, period, unit_code) for which at least one report was received: the reporting unit (a
 -- district up to 30 June 2025, a new commune or province after it) and, for a province's compiled report, every
 -- commune it gives a row for (its report counts for each of them, as the commune's own would).
--- The first usable submission is the earliest received report that was not rejected and is not a duplicate
--- of earlier content (status 'accepted', 'partially_superseded' or 'superseded'), ordered by received_at, file_name, sheet; its date
+-- The first usable submission is the earliest report that was not rejected and is not a duplicate of earlier
+-- content (status 'accepted', 'partially_superseded' or 'superseded'), ordered by its date (Ngày lập, else the
+-- day received: a git checkout gives every file the same modification time), then received_at, file_name,
+-- sheet; so a late correction of a row delivered on time does not make it late. Its date
 -- (Ngày lập, else the day received) decides timeliness in mart_reporting_completeness.
 with all_versions as (
 
@@ -58,7 +60,7 @@ first_usable as (
         *,
         row_number() over (
             partition by family, period, unit_code
-            order by received_at, file_name, sheet
+            order by effective_date, received_at, file_name, sheet
         ) as arrival_number
     from versions
     where status in ('accepted', 'partially_superseded', 'superseded')
