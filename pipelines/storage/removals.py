@@ -43,7 +43,7 @@ def in_force_files(published: Path) -> dict[str, tuple[str, int]]:
     try:
         rows = con.execute("""
             SELECT file_name, any_value(sha256), count(*) FROM marts.mart_report_submissions
-            WHERE status = 'accepted' GROUP BY file_name ORDER BY file_name""").fetchall()
+            WHERE in_force GROUP BY file_name ORDER BY file_name""").fetchall()
     except duckdb.Error:
         return {}  # not a warehouse we can read: nothing to protect that we know of
     finally:
