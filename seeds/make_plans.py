@@ -13,6 +13,14 @@ the seven rural districts (844-850). The targets were chosen against the actuals
 and in 2023 the best score of Cụm 2 goes to 844 Càng Long, the district of the integrity case planted by
 ``make_sample.py`` (``PLANTED_CASE``), which the Cờ thi đua must pass over.
 
+From 2025 the units are the communes of 2025-07-01 (spec: "for 2025 and later, the communes after the 1 July 2025
+reorganisation"): ``86_ke-hoach-thi-dua_2025.xlsx`` is Tỉnh Vĩnh Long's plan for the 41 new communes of the
+former Trà Vinh, ``Cụm 1`` the 6 phường, ``Cụm 2`` the 35 xã (the new-rural and rural-road criteria do not apply to
+a phường). It is made only when the sample's 2024 reports are in ``seeds/reports/`` (``make_sample.py`` writes them
+first): its targets are set, as a council would, from each new commune's 2024 figures, the sums of the old
+communes it took in (crosswalk): cut the poverty rate by a quarter and the near-poverty rate by a tenth, build at
+least last year's rural roads, one new OCOP product, the NTM standard for every xã, savings and reports in full.
+
 Deterministic like the reports: fixed workbook properties and zip layout (``make_sample.save_deterministic``), the
 file's modification time 09:00 Viet Nam time on its ``Ngày lập``. ``verify(out_dir)`` re-reads both files.
 """
@@ -27,6 +35,7 @@ from openpyxl.styles import Font
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # pipelines.parsing: the 2025 targets read the sample's 2024 reports
 
 from make_sample import (OUT_DIR, PLAN_PREFIX, PLANTED_CASE, PROVINCE_CODE, load_units,  # noqa: E402
                          new_workbook, received_date, save_deterministic)
@@ -109,39 +118,123 @@ def _sheet(wb, name: str, title: str, header: list, rows: list[list], widths: li
 
 
 def write_plan(year: int, districts: dict, out_dir: Path) -> Path:
-    criteria, targets = CRITERIA[year], TARGETS[year]
-    units = [(cluster, code) for cluster, codes in CLUSTERS.items() for code in codes]
+    units = [(cluster, code, districts[code]["full_name"]) for cluster, codes in CLUSTERS.items() for code in codes]
+    return _write_plan_workbook(out_dir / plan_file_name(year), (PROVINCE_NAME, PROVINCE_CODE), year, MADE[year],
+                                units, CRITERIA[year], TARGETS[year], verified=year == PLANTED_CASE[2])
+
+
+def _write_plan_workbook(path: Path, province: tuple[str, str], year: int, made: dt.date,
+                         units: list[tuple[str, str, str]], criteria: list[tuple], targets: dict[str, tuple],
+                         verified: bool = False, name_width: int = 28) -> Path:
+    """A plan workbook: `units` (cluster, code, full name) in that order, `targets` by unit code in the order of
+    `criteria`; with `verified`, an empty `Đã xác minh` sheet (nothing cleared)."""
     wb = new_workbook(PREPARER)
     info = wb.create_sheet("Thông tin")
-    for r, (k, v) in enumerate([("Đơn vị", PROVINCE_NAME), ("Mã đơn vị", PROVINCE_CODE), ("Kỳ báo cáo", f"Năm {year}"),
-                                ("Ngày lập", MADE[year]), ("Người lập", PREPARER)], 1):
+    for r, (k, v) in enumerate([("Đơn vị", province[0]), ("Mã đơn vị", province[1]), ("Kỳ báo cáo", f"Năm {year}"),
+                                ("Ngày lập", made), ("Người lập", PREPARER)], 1):
         info.cell(row=r, column=1, value=k).font = BOLD
         cell = info.cell(row=r, column=2, value=v)
         cell.number_format = "dd/mm/yyyy" if isinstance(v, dt.date) else "@" if k == "Mã đơn vị" else "General"
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 16, 40
     _sheet(wb, "Cụm thi đua", f"CỤM THI ĐUA NĂM {year}", ["STT", "Cụm thi đua", "Đơn vị", "Mã đơn vị"],
-           [[i, cluster, districts[code]["full_name"], code] for i, (cluster, code) in enumerate(units, 1)],
-           [6, 14, 28, 12])
+           [[i, cluster, name, code] for i, (cluster, code, name) in enumerate(units, 1)], [6, 14, name_width, 12])
     _sheet(wb, "Tiêu chí", f"TIÊU CHÍ THI ĐUA NĂM {year} (theo thứ tự xét khi bằng điểm)",
            ["STT", "Mã tiêu chí", "Tiêu chí", "Chỉ số", "Điểm tối đa", "Điểm thưởng tối đa"],
            [[i, *c] for i, c in enumerate(criteria, 1)], [6, 12, 50, 32, 12, 18])
     _sheet(wb, "Chỉ tiêu", f"CHỈ TIÊU NĂM {year} (ô trống: tiêu chí không áp dụng)",
            ["STT", "Cụm thi đua", "Đơn vị", "Mã đơn vị", *(c[0] for c in criteria)],
-           [[i, cluster, districts[code]["full_name"], code, *targets[code]] for i, (cluster, code) in
-            enumerate(units, 1)], [6, 12, 28, 12] + [10] * len(criteria))
+           [[i, cluster, name, code, *targets[code]] for i, (cluster, code, name) in enumerate(units, 1)],
+           [6, 12, name_width, 12] + [10] * len(criteria))
     _sheet(wb, "Tham số", "THAM SỐ CHẤM ĐIỂM", ["Tham số", "Giá trị"], [list(p) for p in PARAMETERS], [34, 10])
-    if year == PLANTED_CASE[2]:
+    if verified:
         # nothing cleared: the planted case's flag stays open and blocks the Cờ thi đua
         _sheet(wb, "Đã xác minh", "DẤU HIỆU BẤT THƯỜNG ĐÃ XÁC MINH", VERIFIED_HEADER, [], [28, 12, 30, 40])
-    path = out_dir / plan_file_name(year)
-    save_deterministic(wb, path, MADE[year])
+    save_deterministic(wb, path, made)
     return path
 
 
 def build(out_dir: Path = OUT_DIR) -> list[Path]:
     districts, _ = load_units()
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [write_plan(year, districts, out_dir) for year in sorted(CRITERIA)]
+    written = [write_plan(year, districts, out_dir) for year in sorted(CRITERIA)]
+    if plan_2025_inputs(out_dir):
+        written.append(write_plan_2025(out_dir))
+    return written
+
+
+# --- 2025: the communes of 2025-07-01 -----------------------------------------------------------------------------
+
+PROVINCE_2025 = ("Tỉnh Vĩnh Long", "86")  # name, code
+MADE_2025 = dt.date(2025, 1, 15)
+PLAN_2025 = "86_ke-hoach-thi-dua_2025.xlsx"
+CRITERIA_2025 = [
+    ("TC1", "Giảm tỷ lệ hộ nghèo (điểm %)", "poverty_rate_reduction_pp", 25, 2.5),
+    ("TC2", "Giảm tỷ lệ hộ cận nghèo (điểm %)", "near_poverty_rate_reduction_pp", 10, 0),
+    ("TC3", "Đạt chuẩn nông thôn mới (xã)", "ntm_share_pct", 10, 0),
+    ("TC4", "Sản phẩm OCOP mới được công nhận", "ocop_products_new", 10, 1),
+    ("TC5", "Đường giao thông nông thôn xây mới, nâng cấp (km)", "rural_road_km", 15, 1.5),
+    ("TC6", "Thực hiện kế hoạch tiết kiệm chi (%)", "savings_achieved_pct_of_plan", 15, 0),
+    ("TC7", "Báo cáo đúng hạn (%)", "reporting_on_time_pct", 15, 0),
+]
+RURAL_ONLY_2025 = ("TC3", "TC5")  # not for a phường: empty target
+
+
+def plan_2025_inputs(out_dir: Path) -> list[Path]:
+    """The sample's 2024 district reports the 2025 targets are set from (empty before make_sample.py wrote them)."""
+    return sorted(out_dir.glob("8[45]?_*_2024*.xlsx"))
+
+
+def communes_2025() -> list[tuple[str, str, str]]:
+    """(code, full name, type) of the 41 new communes that took in Trà Vinh's communes, by code."""
+    from pipelines.parsing.reference import load_reference
+
+    reference = load_reference(HERE / "reference")
+    province = reference.units_2025.provinces[PROVINCE_2025[1]]
+    return [(c.code, c.full_name, c.type) for c in reference.communes_reported_by(province, "poverty", "2025")]
+
+
+def figures_2024(out_dir: Path) -> dict[str, dict[str, float]]:
+    """Each new commune's 2024 figures, summed over the old communes it took in (all whole ones in Trà Vinh):
+    households, poor, near-poor (the 2024 review), rural road km (the four quarters), OCOP stock (2024-Q4)."""
+    from pipelines.parsing.files import parse_file
+    from pipelines.parsing.reference import load_reference
+
+    reference = load_reference(HERE / "reference")
+    totals: dict[str, dict[str, float]] = {}
+    for path in plan_2025_inputs(out_dir):
+        for report in parse_file(path, path.name, reference, today=dt.date(2026, 12, 1)):
+            if report.status != "accepted" or report.family not in ("poverty", "infrastructure"):
+                continue
+            for row in report.rows:
+                for new in reference.crosswalk.new_of_old.get(row["commune_code"], []):
+                    t = totals.setdefault(new, {"total": 0, "poor": 0, "near": 0, "km": 0.0, "ocop": 0})
+                    if report.family == "poverty":
+                        t["total"] += row["total_households"]
+                        t["poor"] += row["poor_households"]
+                        t["near"] += row["near_poor_households"]
+                    else:
+                        t["km"] += row["rural_road_km"] or 0
+                        if report.period.code == "2024-Q4":
+                            t["ocop"] += row["ocop_products"] or 0
+    return totals
+
+
+def targets_2025(out_dir: Path) -> dict[str, tuple]:
+    """The council's targets per new commune, in CRITERIA_2025 order (None: not applicable to a phường)."""
+    figures = figures_2024(out_dir)
+    targets = {}
+    for code, _, unit_type in communes_2025():
+        f = figures[code]
+        rural = unit_type != "Phường"
+        targets[code] = (round(0.25 * 100 * f["poor"] / f["total"], 2), round(0.10 * 100 * f["near"] / f["total"], 2),
+                         100 if rural else None, 1, round(f["km"], 1) if rural else None, 100, 100)
+    return targets
+
+
+def write_plan_2025(out_dir: Path) -> Path:
+    units = sorted(("Cụm 1" if t == "Phường" else "Cụm 2", code, name) for code, name, t in communes_2025())
+    return _write_plan_workbook(out_dir / PLAN_2025, PROVINCE_2025, 2025, MADE_2025, units, CRITERIA_2025,
+                                targets_2025(out_dir), name_width=30)
 
 
 def _check(cond: bool, msg: str) -> None:
@@ -178,6 +271,19 @@ def verify(out_dir: Path | str = OUT_DIR) -> None:
             _check(all((v is None) == (code in URBAN and n) for v, n in zip(values, ntm)), f"{path.name}: {code}")
         if year == PLANTED_CASE[2]:
             _check(wb["Đã xác minh"].max_row <= 3, f"{path.name}: a flag cleared")
+        wb.close()
+    path = out_dir / PLAN_2025
+    if path.exists():
+        wb = load_workbook(path)
+        kv = {r[0]: r[1] for r in wb["Thông tin"].iter_rows(values_only=True)}
+        _check((kv["Mã đơn vị"], kv["Kỳ báo cáo"]) == (PROVINCE_2025[1], "Năm 2025"), f"{path.name}: {kv}")
+        clusters = {r[3]: r[1] for r in wb["Cụm thi đua"].iter_rows(min_row=4, values_only=True)}
+        units = {code: t for code, _, t in communes_2025()}
+        _check(clusters == {c: "Cụm 1" if t == "Phường" else "Cụm 2" for c, t in units.items()},
+               f"{path.name}: the 41 communes, phường in Cụm 1")
+        for row in wb["Chỉ tiêu"].iter_rows(min_row=4, values_only=True):
+            empty = {c[0] for c, v in zip(CRITERIA_2025, row[4:]) if v is None}
+            _check(empty == (set(RURAL_ONLY_2025) if units[row[3]] == "Phường" else set()), f"{path.name}: {row[3]}")
         wb.close()
 
 

@@ -782,8 +782,9 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
 
 
 def is_plan_file(path: Path) -> bool:
-    """An emulation plan workbook of the sample (``seeds/make_plans.py``: ``84_ke-hoach-thi-dua_{year}.xlsx``)."""
-    return path.name.startswith(PLAN_PREFIX)
+    """An emulation plan workbook of the sample (``seeds/make_plans.py``: ``84_ke-hoach-thi-dua_{year}.xlsx``, and
+    from 2025 ``86_ke-hoach-thi-dua_2025.xlsx``, on the communes of Tỉnh Vĩnh Long)."""
+    return path.name.startswith(PLAN_PREFIX) or "_ke-hoach-thi-dua_" in path.name
 
 
 def extra_file_name(d: str, info: dict, year: int, suffix: str) -> str:

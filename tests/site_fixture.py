@@ -165,18 +165,24 @@ def make_warehouse(path: Path, names: dict[str, str] | None = None) -> Path:
                 # a quarter row the site must not take for a year
                 con.execute("INSERT INTO marts.mart_infrastructure VALUES (?, 'quarter', ?, 4, ?, 'district', 99, "
                             "99)", [f"{year}-Q4", year, unit])
+        # the history of a new commune (plans from 2025) is read on today's map: none in this fixture
+        con.execute("""CREATE TABLE marts.mart_poverty_2025_units (year INTEGER, unit_code VARCHAR,
+            unit_level VARCHAR, poverty_rate_pct DECIMAL(6, 2))""")
+        con.execute("""CREATE TABLE marts.mart_infrastructure_2025_units (period VARCHAR, period_type VARCHAR,
+            year INTEGER, unit_code VARCHAR, unit_level VARCHAR, ntm_communes INTEGER, ocop_products INTEGER)""")
         con.execute("""CREATE TABLE marts.mart_report_submissions (file_name VARCHAR, sheet VARCHAR, family VARCHAR,
             period VARCHAR, district_code VARCHAR, district_name VARCHAR, received_at TIMESTAMP, report_date DATE,
-            status VARCHAR)""")
+            status VARCHAR, unit_name VARCHAR)""")
         for unit in NAMES:
             for year in (2021, 2022, 2023):
                 for family, period in (("poverty", str(year)), ("infrastructure", f"{year}-Q4")):
                     file_name, sheet = _file(unit, year, family)
                     con.execute("INSERT INTO marts.mart_report_submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                                "'accepted')", [file_name, sheet, family, period, unit, names[unit],
-                                                f"{year + 1}-01-10 09:30:00", f"{year + 1}-01-08"])
+                                "'accepted', ?)", [file_name, sheet, family, period, unit, names[unit],
+                                                   f"{year + 1}-01-10 09:30:00", f"{year + 1}-01-08", names[unit]])
         con.execute("INSERT INTO marts.mart_report_submissions VALUES (?, 'Chỉ tiêu', 'emulation_plan', ?, "
-                    "'84', 'Tỉnh Trà Vinh', '2024-02-01 08:00:00', '2024-01-30', 'rejected')", list(REJECTED_PLAN))
+                    "'84', 'Tỉnh Trà Vinh', '2024-02-01 08:00:00', '2024-01-30', 'rejected', 'Tỉnh Trà Vinh')",
+                    list(REJECTED_PLAN))
     finally:
         con.close()
     return path

@@ -125,18 +125,32 @@ def _apply_unit(report: ParsedReport, info: dict[str, str], ctx: Context, period
 
 
 def _not_valid_for_period(value: str, err: MatchError, period: Period) -> Issue:
-    """`unit_not_valid_for_period`: the unit as found, and the units that report the period instead."""
+    """`unit_not_valid_for_period` for a report: the unit as found, and the units that report the period instead."""
+    if err.found.level == "district":
+        who = "đơn vị sau sắp xếp (mỗi xã, phường báo cáo số liệu của mình, hoặc tỉnh gửi bản tổng hợp các xã)"
+    else:
+        who = "huyện, thị xã, thành phố (đơn vị trước sắp xếp)"
+    return not_valid_for_period(
+        value, err, place="trang 'Thông tin'", period_vi=f"kỳ báo cáo {period.code}", who=f"{who} lập báo cáo",
+        candidates_vi="Các đơn vị báo cáo kỳ này trên địa bàn đó",
+        fix="Ghi 'Đơn vị' và 'Mã đơn vị' của đơn vị lập báo cáo ở trang 'Thông tin' (lệnh 'emulation template' "
+            "tạo mẫu đúng cho đơn vị và kỳ), hoặc sửa 'Kỳ báo cáo' nếu ghi nhầm kỳ.")
+
+
+def not_valid_for_period(value: str, err: MatchError, *, place: str, period_vi: str, who: str, candidates_vi: str,
+                         fix: str, **cell: object) -> Issue:
+    """`unit_not_valid_for_period`: `value` (at `place`) is `err.found`, a unit of the other list than the period's
+    (`period_vi`), which is reported (or competed in) by `who`; `candidates_vi` introduces the candidates of `err`.
+    Used by reports (`Thông tin`) and emulation plans (a unit's cell; `cell`: row, column, address of the issue)."""
     found = err.found
     if found.level == "district":
         unit_when, period_when = "đơn vị trước ngày 01/07/2025 (không còn cấp huyện)", "kết thúc sau ngày 30/06/2025"
-        who = ("đơn vị sau sắp xếp (mỗi xã, phường báo cáo số liệu của mình, hoặc tỉnh gửi bản tổng hợp các "
-               "xã)")
     else:
         unit_when, period_when = "đơn vị từ ngày 01/07/2025", "kết thúc trước ngày 01/07/2025"
-        who = "huyện, thị xã, thành phố (đơn vị trước sắp xếp)"
-    return issue("unit_not_valid_for_period", value=value, unit=f"{found.full_name} (mã {found.code})",
-                 unit_when=unit_when, period=period.code, period_when=period_when, who=who,
-                 candidates=describe_units(err.candidates) or "không có")
+    return issue("unit_not_valid_for_period", value=value, place=place, unit=f"{found.full_name} (mã {found.code})",
+                 unit_when=unit_when, period_vi=period_vi, period_when=period_when, who=who,
+                 candidates_vi=candidates_vi, candidates=describe_units(err.candidates) or "không có", fix=fix,
+                 **cell)
 
 
 def describe_units(units: list[Unit]) -> str:

@@ -19,7 +19,7 @@ import fastexcel
 
 from .families import FAMILIES
 from .info import INFO_SHEET, read_info
-from .plan_sheets import PlanSheet, match_province
+from .plan_sheets import PlanSheet, match_province, plan_provinces
 from .plan_spec import OPTIONAL_SHEETS, PLAN_FAMILY, REQUIRED_SHEETS
 from .results import Context, ParsedReport
 from .rules import issue
@@ -119,34 +119,34 @@ def _read_info(plan: ParsedPlan, reader, name: str, layouts, ctx: Context) -> di
 
 
 def _apply_info(plan: ParsedPlan, info: dict[str, str] | None, ctx: Context) -> None:
-    """Province, year and `Ngày lập` from `Thông tin`."""
+    """Year, province and `Ngày lập` from `Thông tin`. The year decides the list the province is on: up to 2024
+    a province whose districts report, from 2025 a province of 2025-07-01 ('Tỉnh Vĩnh Long', 86)."""
     if info is None:
         return
-    name, code = info.get("district_name"), info.get("district_code")
-    if not name and not code:
-        plan.issues.append(issue("plan_province_missing"))
-    else:
-        plan.district = match_province(ctx.reference, name, code)
-        if plan.district is None:
-            names = ", ".join(f"{p.full_name} (mã {p.code})" for c in ctx.reference.provinces
-                              if (p := ctx.reference.units.provinces.get(c)))
-            plan.issues.append(issue("plan_province_unknown", value=code or name, provinces=names))
     text = info.get("period")
+    period_issues = []  # listed after the province's, as the sheet reads
     if not text:
-        plan.issues.append(issue("period_missing"))
+        period_issues.append(issue("period_missing"))
     else:
         try:
             period = parse_period(text)
         except ValueError:
-            plan.issues.append(issue("period_invalid", value=text))
+            period_issues.append(issue("period_invalid", value=text))
         else:
             if period.type != "year":
-                plan.issues.append(issue("plan_period_not_year", value=text))
-            elif period.year >= 2025:
-                plan.issues.append(issue("plan_year_not_supported", year=period.year))
-                plan.period = period
+                period_issues.append(issue("plan_period_not_year", value=text))
             else:
                 plan.period = period
+    name, code = info.get("district_name"), info.get("district_code")
+    year = plan.period.year if plan.period else None
+    if not name and not code:
+        plan.issues.append(issue("plan_province_missing"))
+    else:
+        plan.district = match_province(ctx.reference, name, code, year)
+        if plan.district is None:
+            names = ", ".join(f"{p.full_name} (mã {p.code})" for p in plan_provinces(ctx.reference, year))
+            plan.issues.append(issue("plan_province_unknown", value=code or name, provinces=names))
+    plan.issues.extend(period_issues)
     if info.get("report_date"):
         try:
             plan.report_date = parse_date(info["report_date"])

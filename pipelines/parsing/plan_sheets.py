@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .header import HEADER_SEARCH_ROWS, is_column_numbers
 from .plan_spec import PlanColumn
-from .reference import MatchError, Reference, Unit
+from .reference import LAST_DAY_OF_DISTRICTS, MatchError, Reference, Unit
 from .text import NumberError, clean, fold, parse_number
 from .workbook import Grid
 from .xlsx import SheetLayout, column_letters
@@ -103,33 +103,85 @@ def find_plan_header(sheet: PlanSheet, columns: tuple[PlanColumn, ...], *, unit:
     return None, best or [f"'{c.labels[0]}'" for c in required]
 
 
-def match_unit(reference: Reference, province: Unit, name: str, code: str) -> Unit:
-    """A unit of the province (a district, for years up to 2024); code wins. Raises MatchError."""
+def first_year_of_communes() -> int:
+    """Plans from this year on are on the communes of 2025-07-01 (the year ends after 30 June 2025)."""
+    return LAST_DAY_OF_DISTRICTS.year
+
+
+def plan_units(reference: Reference, province: Unit, year: int) -> list[Unit]:
+    """The units that compete in a province's plan for a year (spec emulation-scoring.md, `Cụm thi đua`): its
+    districts up to 2024; from 2025 the communes of the 2025-07-01 list the reporting calendar expects of the
+    province in the year (Tỉnh Vĩnh Long: the 41 of the former Trà Vinh), all its communes when it expects none."""
+    if year < first_year_of_communes():
+        return sorted(reference.units.districts_of([province.code]), key=lambda u: u.code)
+    expected: dict[str, Unit] = {}
+    for entry in reference.calendar:
+        if (entry.province_code == province.code and entry.reporting_level == "commune"
+                and entry.period[:4] == str(year)):
+            expected |= {c.code: c for c in reference.communes_reported_by(province, entry.family, entry.period)}
+    communes = list(expected.values()) or reference.units_2025.communes_by_province.get(province.code, [])
+    return sorted(communes, key=lambda u: u.code)
+
+
+def match_unit(reference: Reference, province: Unit, year: int, name: str, code: str) -> Unit:
+    """A unit of the province for the year (code wins): a district up to 2024, a commune of the 2025-07-01 list
+    from 2025. Raises MatchError; 'not_valid_for_period' when it is a unit of the other list (`found`, with the
+    units of the year that cover it as candidates: reference.units_instead)."""
     if not code and name.isdigit():
         name, code = "", name
-    return reference.units.match_district(name or None, code or None, [province.code])
+    communes = year >= first_year_of_communes()
+    try:
+        if communes:
+            return reference.units_2025.match_commune(province.code, name or None, code or None)
+        return reference.units.match_district(name or None, code or None, [province.code])
+    except MatchError as err:
+        if err.kind == "ambiguous":
+            raise
+        try:  # a unit of the other list? (without a period: whichever list has it, districts first)
+            found = reference.match_reporting_unit(name or None, code or None, None)
+        except MatchError:
+            raise err from None
+        if found.level != ("district" if communes else "commune"):
+            raise
+        instead = [u for u in reference.units_instead(found) if u.level != "province"]
+        raise MatchError("not_valid_for_period", code or name, instead, found=found) from None
 
 
-def unit_problem(err: MatchError, reference: Reference) -> tuple[str, dict]:
-    """The rule and parameters for a unit that did not match."""
+def unit_problem(err: MatchError, reference: Reference, year: int) -> tuple[str, dict]:
+    """The rule and parameters for a unit that did not match (not `not_valid_for_period`)."""
     if err.kind == "ambiguous":
         return "plan_unit_ambiguous", {"candidates": "; ".join(f"{u.full_name} (mã {u.code})"
-                                                               for u in err.candidates)}
+                                                               for u in err.candidates),
+                                       "types": "Xã, Phường" if year >= first_year_of_communes()
+                                       else "Huyện, Thị xã, Thành phố"}
     detail = ""
     if err.kind == "other_province" and err.candidates:
         unit = err.candidates[0]
-        province = reference.units.provinces.get(unit.parent_code)
+        units = reference.units_2025 if year >= first_year_of_communes() else reference.units
+        province = units.provinces.get(unit.parent_code)
         detail = f" (mã {unit.code} là {unit.full_name}" + (f", {province.type.lower()} {province.name})"
                                                               if province else ")")
-    return "plan_unit_unknown", {"detail": detail}
+    example = ("Xã Càng Long", "29266") if year >= first_year_of_communes() else ("Huyện Càng Long", "844")
+    return "plan_unit_unknown", {"detail": detail, "example_name": example[0], "example_code": example[1]}
 
 
 _PROVINCE_PREFIX = re.compile(r"^(uy ban nhan dan|ubnd)?\s*(tinh|thanh pho|tp\.?)?\s*")
 
 
-def match_province(reference: Reference, name: str | None, code: str | None) -> Unit | None:
-    """The plan's province by code or name ('84', 'Trà Vinh', 'Tỉnh Trà Vinh'), among the reporting provinces."""
-    provinces = [reference.units.provinces[c] for c in reference.provinces if c in reference.units.provinces]
+def plan_provinces(reference: Reference, year: int | None) -> list[Unit]:
+    """The provinces a plan of the year may be for: those whose districts report (up to 2024), those whose new
+    units report (from 2025: the provinces of 2025-07-01)."""
+    if year is not None and year >= first_year_of_communes():
+        return [reference.units_2025.provinces[c] for c in reference.provinces_2025
+                if c in reference.units_2025.provinces]
+    return [reference.units.provinces[c] for c in reference.provinces if c in reference.units.provinces]
+
+
+def match_province(reference: Reference, name: str | None, code: str | None, year: int | None = None
+                   ) -> Unit | None:
+    """The plan's province by code or name ('84', 'Trà Vinh', 'Tỉnh Trà Vinh'), among the provinces of the year
+    (`plan_provinces`; 'Tỉnh Vĩnh Long' / 86 from 2025)."""
+    provinces = plan_provinces(reference, year)
     for text in (code, name):
         if text and clean(text).isdigit():
             return next((p for p in provinces if int(p.code) == int(clean(text))), None)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .plan_sheets import PlanSheet, as_number, find_plan_header, label_key, match_unit, unit_problem
+from .info import not_valid_for_period
+from .plan_sheets import PlanSheet, as_number, find_plan_header, label_key, match_unit, plan_units, unit_problem
 from .plan_spec import (CLUSTER_COLUMNS, CLUSTERS_SHEET, CRITERIA_COLUMNS, CRITERIA_SHEET, FLAGS, INDICATORS,
                         PARAMETER_HEADER, PARAMETER_OF, PARAMETERS, PARAMETERS_SHEET, TARGET_IGNORED, TARGETS_SHEET,
                         UNIT_CODE, UNIT_NAME, VERIFIED_COLUMNS, VERIFIED_SHEET)
@@ -29,7 +30,9 @@ class _Plan:
         self.plan, self.ctx = plan, ctx
         self.province: Unit = plan.district
         self.year: int = plan.period.year
-        self.units = ctx.reference.units.districts_of([self.province.code])
+        # districts up to 2024, communes of the 2025-07-01 list from 2025 (plan_sheets.plan_units)
+        self.units = plan_units(ctx.reference, self.province, self.year)
+        self.names: dict[str, str] = {u.code: u.full_name for u in self.units}
         self.clusters: dict[str, tuple[str, int]] = {}  # unit code -> (cluster, Excel row)
         self.listed: set[str] = set()  # units named in `Cụm thi đua`, with or without a cluster
         self.criteria: dict[str, str] = {}  # folded code -> code as written
@@ -47,14 +50,35 @@ class _Plan:
         code = sheet.text(header.columns.get("unit_code"), r)
         if not name and not code:
             return None
+        key = "unit_code" if code else "unit_name"
         try:
-            return match_unit(self.ctx.reference, self.province, name, code)
+            unit = match_unit(self.ctx.reference, self.province, self.year, name, code)
         except MatchError as err:
-            key = "unit_code" if code else "unit_name"
-            rule, params = unit_problem(err, self.ctx.reference)
+            if err.kind == "not_valid_for_period":
+                self.plan.issues.append(self._not_valid(err, sheet, header, key, r, code or name))
+                return None
+            rule, params = unit_problem(err, self.ctx.reference, self.year)
             self.cell(rule, sheet, header.columns[key], r, header.labels[key], value=code or name,
                       province=self.province.full_name, year=self.year, **params)
             return None
+        self.names.setdefault(unit.code, unit.full_name)
+        return unit
+
+    def _not_valid(self, err: MatchError, sheet: PlanSheet, header, key: str, r: int, value: str):
+        """`unit_not_valid_for_period` for a unit of the plan: a district in a plan from 2025, a new commune in a
+        plan up to 2024, with the units of the year that cover it."""
+        c = header.columns[key]
+        if err.found.level == "district":
+            who = "các xã, phường sau sắp xếp thi đua"
+        else:
+            who = "các huyện, thị xã, thành phố (đơn vị trước sắp xếp) thi đua"
+        where = sheet.where(c, r, header.labels[key])
+        return not_valid_for_period(
+            value, err, place=where[0].lower() + where[1:], period_vi=f"năm thi đua {self.year}", who=who,
+            candidates_vi=f"Các đơn vị thi đua năm {self.year} trên địa bàn đó",
+            fix=f"Ghi các đơn vị thi đua của năm {self.year} (lệnh 'emulation template --family emulation_plan "
+                f"--period {self.year}' tạo danh sách đúng), hoặc sửa 'Kỳ báo cáo' ở trang 'Thông tin' nếu ghi "
+                f"nhầm năm.", row=sheet.excel_row(r), column=header.labels[key], address=sheet.address(c, r))
 
 
 def read_tables(plan: "ParsedPlan", sheets: dict[str, PlanSheet], ctx: Context) -> None:
@@ -220,7 +244,7 @@ def _targets(state: _Plan, sheet: PlanSheet) -> None:
                 state.cell("plan_target_not_number", sheet, c, r, sheet.text(c, header.row), value=error or text)
             values[code] = value
         targets[unit.code] = (sheet.excel_row(r), values)
-    names = {u.code: u.full_name for u in state.units}
+    names = state.names
     without = [code for code in state.clusters if code not in targets]
     if without and state.criteria:
         state.flag("plan_unit_without_targets", count=len(without),

@@ -1,5 +1,7 @@
 """A blank emulation plan workbook (`emulation template --family emulation_plan --period 2024`).
 
+The units are those of the year (plan_sheets.plan_units): the province's districts up to 2024; from 2025 the
+communes of 2025-07-01 the reporting calendar expects (Tỉnh Vĩnh Long: the 41 of the former Trà Vinh).
 `Thông tin` filled (the province, the year), `Cụm thi đua` listing the province's units with the cluster left
 empty, `Tiêu chí` with the indicator catalogue as an Excel drop-down (a list validation on the `Danh mục` sheet),
 `Chỉ tiêu` with one row per unit (a column per criterion is added by whoever fills the plan, headed by its
@@ -23,21 +25,11 @@ BLANK_ROWS = 100  # rows of the drop-downs and number checks below a header
 
 
 def resolve_plan(province: str | None, period: str, reference: "Reference") -> tuple["Unit", int]:
-    """The province and year of a plan template; ValueError (Vietnamese, then English) when they do not fit."""
-    from .plan_sheets import match_province
+    """The province and year of a plan template; ValueError (Vietnamese, then English) when they do not fit. The
+    province is one of the year's list (plan_sheets.plan_provinces: from 2025 a province of 2025-07-01)."""
+    from .plan_sheets import match_province, plan_provinces
     from .text import parse_period
 
-    codes = [c for c in reference.provinces if c in reference.units.provinces]
-    if province is None:
-        if len(codes) != 1:
-            raise ValueError("Có nhiều tỉnh báo cáo: ghi --province. Several provinces report: give --province.")
-        unit = reference.units.provinces[codes[0]]
-    else:
-        unit = match_province(reference, province, None)
-        if unit is None:
-            names = ", ".join(f"{reference.units.provinces[c].full_name} ({c})" for c in codes)
-            raise ValueError(f"Không tìm thấy tỉnh '{province}' ({names}). Unknown province '{province}': "
-                             f"use one of {names}.")
     try:
         parsed = parse_period(period)
     except ValueError:
@@ -45,9 +37,16 @@ def resolve_plan(province: str | None, period: str, reference: "Reference") -> t
     if parsed is None or parsed.type != "year":
         raise ValueError(f"Kế hoạch thi đua lập theo năm: ghi --period 2024. A plan is for a year: '{period}' is "
                          f"not one (e.g. --period 2024).")
-    if parsed.year >= 2025:
-        raise ValueError(f"Năm {parsed.year}: đơn vị thi đua từ năm 2025 (các xã sau sắp xếp) chưa có trong danh mục. "
-                         f"Plans for {parsed.year} (communes after the 2025 reorganisation) are not supported yet.")
+    provinces = plan_provinces(reference, parsed.year)
+    if province is None:
+        if len(provinces) != 1:
+            raise ValueError("Có nhiều tỉnh báo cáo: ghi --province. Several provinces report: give --province.")
+        return provinces[0], parsed.year
+    unit = match_province(reference, province, None, parsed.year)
+    if unit is None:
+        names = ", ".join(f"{p.full_name} ({p.code})" for p in provinces)
+        raise ValueError(f"Không tìm thấy tỉnh '{province}' năm {parsed.year} ({names}). Unknown province "
+                         f"'{province}' for {parsed.year}: use one of {names}.")
     return unit, parsed.year
 
 
@@ -57,7 +56,9 @@ def write_plan_template(province: "Unit", year: int, out_path: Path, reference: 
     from openpyxl.worksheet.datavalidation import DataValidation
 
     bold = Font(bold=True)
-    units = sorted(reference.units.districts_of([province.code]), key=lambda u: u.code)
+    from .plan_sheets import plan_units
+
+    units = plan_units(reference, province, year)  # districts up to 2024, the expected new communes from 2025
     wb = Workbook()
     info = wb.active
     info.title = "Thông tin"

@@ -41,10 +41,6 @@ PLAN_RULES = [
          "Kỳ '{value}' (trang 'Thông tin', 'Kỳ báo cáo') không phải một năm: kế hoạch thi đua lập cho cả năm. "
          "Ghi ví dụ 'Năm 2024'.",
          "The plan's period is not a year."),
-    Rule("plan_year_not_supported", ERROR,
-         "Kế hoạch thi đua năm {year}: từ năm 2025 đơn vị thi đua là các xã, phường sau sắp xếp ngày 01/07/2025, "
-         "chưa có trong danh mục đơn vị của kho dữ liệu. Liên hệ bộ phận quản trị dữ liệu.",
-         "Plans for 2025 and later (communes after the 2025 reorganisation) are not supported yet."),
     Rule("plan_column_missing", ERROR,
          "Trang '{sheet}' không tìm thấy cột bắt buộc: {columns}. Tiêu đề cột phải ghi như mẫu.",
          "A plan sheet lacks a required column in its header row."),
@@ -57,11 +53,12 @@ PLAN_RULES = [
          "indicator or maximum)."),
     Rule("plan_unit_unknown", ERROR,
          "{where}: không tìm thấy đơn vị '{value}' trong các đơn vị thi đua của {province} năm {year}{detail}. "
-         "Ghi đúng tên (ví dụ 'Huyện Càng Long') hoặc mã đơn vị (ví dụ 844).",
-         "A unit of the plan matches no unit of the province for the year (districts up to 2024)."),
+         "Ghi đúng tên (ví dụ '{example_name}') hoặc mã đơn vị (ví dụ {example_code}).",
+         "A unit of the plan matches no unit of the province for the year (districts up to 2024; from 2025 the "
+         "communes of the 2025-07-01 list)."),
     Rule("plan_unit_ambiguous", ERROR,
-         "{where}: tên '{value}' khớp với nhiều đơn vị: {candidates}. Ghi rõ loại đơn vị (Huyện, Thị xã, "
-         "Thành phố) hoặc ghi 'Mã đơn vị'.",
+         "{where}: tên '{value}' khớp với nhiều đơn vị: {candidates}. Ghi rõ loại đơn vị ({types}) hoặc ghi "
+         "'Mã đơn vị'.",
          "A unit name of the plan fits several units; the type or the code must settle it."),
     Rule("plan_unit_in_two_clusters", ERROR,
          "{unit} ghi ở hai cụm: '{first_cluster}' (dòng {first_row}) và '{cluster}' (dòng {row}, trang 'Cụm thi "
@@ -189,15 +186,16 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "For a period ending after 30 June 2025: the unit name fits several new units; the type or the code "
          "must settle it."),
     Rule("unit_not_valid_for_period", ERROR,
-         "'{value}' ở trang 'Thông tin' là {unit}, {unit_when}; kỳ báo cáo {period} {period_when}, nên do "
-         "{who} lập báo cáo. Các đơn vị báo cáo kỳ này trên địa bàn đó: {candidates}. Ghi 'Đơn vị' và 'Mã đơn vị' của đơn vị lập báo cáo ở trang 'Thông tin' (lệnh "
-         "'emulation template' tạo mẫu đúng cho đơn vị và kỳ), hoặc sửa 'Kỳ báo cáo' nếu ghi nhầm kỳ.",
+         "'{value}' ở {place} là {unit}, {unit_when}; {period_vi} {period_when}, nên do {who}. {candidates_vi}: "
+         "{candidates}. {fix}",
          "The reporting unit does not exist in the period's list of units (docs/reorganisation.md): a district "
          "for a period ending after 30 June 2025, or a new commune or province (units of 2025-07-01) for a "
          "period ending by then. The message names the units that report the period instead: for a district, "
          "the new communes its communes became (crosswalk) and the new province; for a new commune, the "
          "district(s) its old communes belonged to; for a new province, the districts of the provinces it took "
-         "in."),
+         "in. In an emulation plan (a unit of `Cụm thi đua`, `Chỉ tiêu` or `Đã xác minh`): a district in a plan for "
+         "2025 or later, or a new commune in a plan up to 2024; the message names the cell and the units of the "
+         "year instead."),
     Rule("savings_from_province", ERROR,
          "Trang 'Tiết kiệm' trong báo cáo của {unit} không được nhận: tiết kiệm là ngân sách của chính từng xã, "
          "phường, nên mỗi xã, phường tự gửi báo cáo 'Tiết kiệm' của mình (trang 'Thông tin' ghi tên và mã xã). "

@@ -21,10 +21,15 @@ COLUMNS = {
     "mart_integrity_flags": (
         "year", "unit_code", "commune_code", "flag", "detail_vi", "file_name", "sheet", "row_number", "cleared",
         "cleared_note"),
-    "mart_poverty": ("year", "unit_code", "poverty_rate_pct"),
-    "mart_infrastructure": ("year", "period_type", "unit_code", "ntm_communes", "ocop_products"),
+    "mart_poverty": ("year", "unit_code", "unit_level", "poverty_rate_pct"),
+    "mart_infrastructure": ("year", "period_type", "unit_code", "unit_level", "ntm_communes", "ocop_products"),
+    # a new commune's history (plans from 2025) is read on today's map: the same new unit across the change
+    "mart_poverty_2025_units": ("year", "unit_code", "unit_level", "poverty_rate_pct"),
+    "mart_infrastructure_2025_units": ("year", "period_type", "unit_code", "unit_level", "ntm_communes",
+                                       "ocop_products"),
     "mart_report_submissions": (
-        "file_name", "sheet", "family", "period", "district_name", "received_at", "report_date", "status"),
+        "file_name", "sheet", "family", "period", "district_name", "unit_name", "received_at", "report_date",
+        "status"),
 }
 
 
@@ -108,10 +113,16 @@ def load(published: Path) -> SiteData:
         score_rows = _rows(con, f"SELECT {cols} FROM marts.mart_emulation_scores")
         cols = ", ".join(COLUMNS["mart_integrity_flags"])
         flags = _rows(con, f"SELECT {cols} FROM marts.mart_integrity_flags")
+        # districts as reported, new communes on today's map (3-digit and 5-digit codes: no overlap)
         poverty_rows = _rows(con, "SELECT unit_code, year, poverty_rate_pct FROM marts.mart_poverty "
-                                  "ORDER BY unit_code, year")
+                                  "WHERE unit_level = 'district' UNION ALL "
+                                  "SELECT unit_code, year, poverty_rate_pct FROM marts.mart_poverty_2025_units "
+                                  "WHERE unit_level = 'commune' ORDER BY unit_code, year")
         infra_rows = _rows(con, "SELECT unit_code, year, ntm_communes, ocop_products FROM marts.mart_infrastructure "
-                                "WHERE period_type = 'year' ORDER BY unit_code, year")
+                                "WHERE period_type = 'year' AND unit_level = 'district' UNION ALL "
+                                "SELECT unit_code, year, ntm_communes, ocop_products "
+                                "FROM marts.mart_infrastructure_2025_units "
+                                "WHERE period_type = 'year' AND unit_level = 'commune' ORDER BY unit_code, year")
         plans = con.execute("SELECT DISTINCT period, file_name FROM marts.mart_report_submissions "
                             "WHERE family = 'emulation_plan' AND status = 'rejected' ORDER BY 1, 2").fetchall()
         cols = ", ".join(COLUMNS["mart_report_submissions"])

@@ -286,7 +286,7 @@ def reports_page(data) -> str:
         family = r.get("family")
         rows.append(f'<tr id="{report_anchor(*key)}"><td>{esc(key[0])}</td><td>{esc(key[1])}</td>'
                     f'<td>{esc(FAMILY_LABELS.get(family, family))}</td><td>{esc(r.get("period"))}</td>'
-                    f'<td>{esc(r.get("district_name"))}</td><td>{_date(r.get("report_date"))}</td>'
+                    f'<td>{esc(r.get("unit_name") or r.get("district_name"))}</td><td>{_date(r.get("report_date"))}</td>'
                     f'<td>{_date(r.get("received_at"), True)}</td>'
                     f'<td>{esc(STATUS_LABELS.get(r.get("status"), r.get("status")))}</td></tr>')
     parts = ["<h1>Báo cáo làm căn cứ</h1>",

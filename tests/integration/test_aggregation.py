@@ -88,7 +88,8 @@ def test_completeness_of_the_sample(sample_db):
 def test_sample_statuses_a_superseded_draft_and_a_rejected_resubmission(sample_db):
     rows = query(sample_db, """SELECT status, count(*) FROM marts.mart_report_submissions
                                WHERE district_code IS NOT NULL GROUP BY ALL ORDER BY 1""")  # districts' and plans
-    assert rows == [("accepted", 200), ("rejected", 1), ("superseded", 1)]  # 198 reports and the 2 emulation plans
+    # 198 reports and the 3 emulation plans (84: 2022, 2023; 86: 2025, on the communes)
+    assert rows == [("accepted", 201), ("rejected", 1), ("superseded", 1)]
     versions = query(sample_db, """SELECT file_name, status, superseded_by_file_name FROM marts.mart_report_submissions
                                    WHERE family = 'poverty' AND district_code = '847' AND period = '2022'
                                    ORDER BY version_number""")

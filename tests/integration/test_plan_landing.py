@@ -35,6 +35,8 @@ def test_plans_are_submissions_resolved_like_reports(plan_warehouse):
         ("84_ke-hoach-thi-dua_2022.xlsx", "Cụm thi đua", "2022", "84", "accepted", 0, 9 + 6 + 54 + 7),
         # the sample's 2023 plan (Ngày lập 13/01/2023) is superseded by the later one (20/01/2023)
         ("84_ke-hoach-thi-dua_2023.xlsx", "Cụm thi đua", "2023", "84", "superseded", 0, 9 + 7 + 63 + 7),
+        # 2025: Tỉnh Vĩnh Long's plan on its 41 communes of the former Trà Vinh
+        ("86_ke-hoach-thi-dua_2025.xlsx", "Cụm thi đua", "2025", "86", "accepted", 0, 41 + 7 + 41 * 7 + 7),
         ("ke-hoach/ke_hoach_2022_loi.xlsx", "Cụm thi đua", "2022", "84", "rejected", 1, 0),
         ("ke-hoach/ke_hoach_2023.xlsx", "Cụm thi đua", "2023", "84", "superseded", 0, 9 + 3 + 27 + 7),
         ("ke-hoach/ke_hoach_2023_sua.xlsx", "Cụm thi đua", "2023", "84", "accepted", 0, 9 + 3 + 27 + 7),
@@ -58,8 +60,9 @@ def test_the_plan_tables_land_with_lineage(plan_warehouse):
                                     ORDER BY criterion_code""", [report_id]) == [(0.5,), (None,), (100,)]
     assert query(plan_warehouse, """SELECT value, is_default FROM raw.plan_parameters
                                     WHERE report_id = ? AND key = 'merits_per_cluster'""", [report_id]) == [(3, False)]
-    # only plans the ingest accepted land rows (the sample's two and the test's two); the rejected one lands none
-    assert query(plan_warehouse, "SELECT count(DISTINCT report_id), count(*) FROM raw.plan_clusters") == [(4, 36)]
+    # only plans the ingest accepted land rows (the sample's three and the test's two); the rejected one lands none
+    assert query(plan_warehouse, "SELECT count(DISTINCT report_id), count(*) FROM raw.plan_clusters") == [
+        (5, 36 + 41)]
     assert query(plan_warehouse, "SELECT count(*) FROM raw.plan_cleared_flags") == [(0,)]
 
 

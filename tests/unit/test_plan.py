@@ -62,7 +62,9 @@ RULE_CASES = [
     ("plan_province_missing", dict(info={"Kỳ báo cáo": "Năm 2024"}), None, None, "chưa ghi 'Đơn vị'"),
     ("plan_province_unknown", dict(info={**INFO, "Đơn vị": "Tỉnh Atlantis"}), None, None, "Tỉnh Trà Vinh (mã 84)"),
     ("plan_period_not_year", dict(info={**INFO, "Kỳ báo cáo": "Quý I/2024"}), None, None, "Năm 2024"),
-    ("plan_year_not_supported", dict(info={**INFO, "Kỳ báo cáo": "Năm 2025"}), None, None, "01/07/2025"),
+    ("plan_province_unknown", dict(info={**INFO, "Kỳ báo cáo": "Năm 2025"}), None, None, "Tỉnh Vĩnh Long (mã 86)"),
+    ("unit_not_valid_for_period", dict(clusters=CLUSTERS + [[99, "Cụm 2", "Phường Trà Vinh", None]]), 13, "Đơn vị",
+     "năm thi đua 2024 kết thúc trước ngày 01/07/2025"),
     ("plan_column_missing", dict(criteria=[["Mã tiêu chí", "Tiêu chí", "Điểm tối đa"], ["TC1", "x", 1]]), None,
      None, "'Chỉ số'"),
     ("plan_no_rows", dict(criteria=CRITERIA[:1]), None, None, "Trang 'Tiêu chí' không có dòng"),
@@ -209,7 +211,8 @@ def test_template_arguments(tmp_path, capsys):
 
     assert main(["template", "--family", "emulation_plan", "--period", "Quý I/2024",
                  "--out", str(tmp_path / "a.xlsx")]) == 3
-    assert main(["template", "--family", "emulation_plan", "--period", "2025", "--out", str(tmp_path / "b.xlsx")]) == 3
+    assert main(["template", "--family", "emulation_plan", "--period", "2025", "--province", "Trà Vinh",
+                 "--out", str(tmp_path / "b.xlsx")]) == 3  # from 2025: Tỉnh Vĩnh Long
     assert main(["template", "--family", "emulation_plan", "--period", "2024", "--province", "Atlantis",
                  "--out", str(tmp_path / "c.xlsx")]) == 3
     assert main(["template", "--family", "poverty", "--period", "2023", "--out", str(tmp_path / "d.xlsx")]) == 3

@@ -8,16 +8,18 @@ with expected as (
         *,
         cast(left(period, 4) as integer)                                as year
     from {{ ref('mart_reporting_completeness') }}
-    -- the units scored are districts (plans up to 2024): the new communes' reports after 1 July 2025 are not theirs
+    -- the units scored: districts (plans up to 2024), each with its own reports, and the new communes (plans from
+    -- 2025) with theirs after 1 July 2025 (a commune's own report, or its row of the province's compiled one)
     where (status <> 'missing' or due_date < current_date)
-      and unit_level = 'district'
+      and unit_level in ('district', 'commune')
 
 )
 
 select
     year,
-    district_code                                                       as unit_code,
-    any_value(district_name)                                            as unit_name,
+    unit_code,
+    unit_level,
+    any_value(unit_name)                                                as unit_name,
     cast(count(*) as bigint)                                            as expected_reports,
     cast(count_if(status = 'on_time') as bigint)                        as on_time_reports,
     cast(count_if(status = 'late') as bigint)                           as late_reports,
@@ -33,4 +35,4 @@ select
     string_agg(family || ' ' || period, ', ' order by family, period)
         filter (where status = 'missing')                               as missing_list
 from expected
-group by year, district_code
+group by year, unit_code, unit_level

@@ -3,6 +3,8 @@
 -- (when there is one), the figures and the report row behind it. Thresholds are dbt vars (dbt_project.yml,
 -- flag_*). A flag is cleared when the plan in force for the year lists it (Đã xác minh) for the unit. Flags
 -- never change points; an uncleared flag only blocks the `Cờ thi đua` proposal (mart_emulation_ranking).
+-- From 2025 a flag on a row of the 2025-07-01 list (district_code NULL) belongs to the new commune it names; rows
+-- are compared with the previous year on the same list only (a 2025 row is not compared with its old communes').
 --   late_correction_raised_score is simplified to the rows: a correction in force, dated after the due date, one
 --   of whose rows moves a figure a score reads in the favourable direction against the row it replaced (whether
 --   the unit's plan scores that figure, and by how much the actual moved, is not recomputed).
@@ -24,7 +26,8 @@ poverty_pairs as (
     from poverty as cur
     inner join poverty as prev
         on  prev.commune_code = cur.commune_code
-        and prev.district_code = cur.district_code
+        -- the same list of units: a district's rows, or (district_code NULL) rows on the communes of 2025-07-01
+        and prev.district_code is not distinct from cur.district_code
         and prev.year = cur.year - 1
 
 ),
@@ -85,7 +88,8 @@ stock_pairs as (
     from infrastructure_year_end as cur
     inner join infrastructure_year_end as prev
         on  prev.commune_code = cur.commune_code
-        and prev.district_code = cur.district_code
+        -- the same list of units: a district's rows, or (district_code NULL) rows on the communes of 2025-07-01
+        and prev.district_code is not distinct from cur.district_code
         and prev.year = cur.year - 1
 
 ),
@@ -114,7 +118,8 @@ stock_decreased as (
 savings_far_above_plan as (
 
     select
-        year, district_code, null as commune_code, 'savings_far_above_plan' as flag,
+        -- a new commune reports its savings itself (district_code NULL): the flag is its own
+        year, coalesce(district_code, unit_code) as district_code, null as commune_code, 'savings_far_above_plan' as flag,
         coalesce(category_label, category) || ': tiết kiệm thực hiện ' || {{ number_vi('achieved_savings_vnd', 0) }}
             || ' đồng, gấp ' || {{ number_vi('achieved_savings_vnd / planned_savings_vnd', 1) }}
             || ' lần kế hoạch ' || {{ number_vi('planned_savings_vnd', 0) }} || ' đồng (ngưỡng '
@@ -230,7 +235,8 @@ cleared as (
 
 select
     cast(f.year as integer)                                                     as year,
-    f.district_code                                                             as unit_code,
+    -- the unit scored: the district (years up to 2024), or the new commune the row is on (from 2025)
+    coalesce(f.district_code, f.commune_code)                                   as unit_code,
     f.commune_code,
     f.flag,
     f.detail_vi,
@@ -242,5 +248,5 @@ select
 from flags as f
 left join cleared as c
     on  c.year = f.year
-    and c.unit_code = f.district_code
+    and c.unit_code = coalesce(f.district_code, f.commune_code)
     and c.flag_code = f.flag
