@@ -41,7 +41,7 @@ def test_rejected_file_is_listed_and_others_go_on(mixed):
                                WHERE file_name = 'ghi chú của huyện.xlsx'""")
     assert issue == ("file_unreadable", "error")
     assert query(mixed, """SELECT count(*) FROM marts.mart_report_submissions
-                             WHERE status = 'accepted' AND district_code IS NOT NULL""")[0][0] == 200
+                             WHERE status = 'accepted' AND district_code IS NOT NULL""")[0][0] == 201
 
 
 def test_later_resubmission_supersedes(mixed):
@@ -191,10 +191,12 @@ def test_unchanged_files_are_not_read_again_and_the_result_equals_a_full_rebuild
     incremental.parent.mkdir()
     shutil.copy(sample_warehouse, incremental)
     assert refresh(inbox, incremental) == 0
-    assert "1 files read, 215 unchanged files taken from the published warehouse" in capsys.readouterr().err
+    unchanged = sum(1 for _ in SAMPLE_INBOX.iterdir())  # every sample file; the correction is a new file
+    assert unchanged == 216  # 213 report workbooks and the 2022, 2023 and 2025 plans
+    assert f"1 files read, {unchanged} unchanged files taken from the published warehouse" in capsys.readouterr().err
     full = tmp_path / "full" / "emulation.duckdb"
     assert refresh(inbox, full) == 0
-    assert "216 files read, 0 unchanged" in capsys.readouterr().err
+    assert f"{unchanged + 1} files read, 0 unchanged" in capsys.readouterr().err
 
     con = duckdb.connect(str(incremental), read_only=True)
     con.execute("ATTACH ? AS full_build (READ_ONLY)", [str(full)])
