@@ -15,6 +15,10 @@ step and reads its output there until dbt ends, so that thread outlives dbt.
 does: dagster-dbt's `DbtCliResource` asks it once per refresh (it reads the first x.y.z), which took 2.4 s on
 the benchmark machine, and longer offline. `.venv/bin/dbt --version` still does the full check.
 
+dbt runs from the folder above its target directory (`DBT_TARGET_PATH`, which dagster-dbt always sets): the
+profile's database path (`dbt_project/profiles.yml`) is relative to it, so a refresh builds
+`<warehouse dir>/.build/emulation.duckdb` while every warehouse shares one profile, and dbt parses partially.
+
 Installed by `uv sync` as `.venv/bin/emulation-dbt` (pyproject.toml, [project.scripts]); settings.DBT_EXECUTABLE
 points at it. Keep the imports above `main` light: the parent can die while this process starts.
 """
@@ -54,6 +58,9 @@ def main() -> None:
         sys.stdout.write(version_text())
         return
     die_with_parent()
+    target = os.environ.get("DBT_TARGET_PATH")
+    if target:
+        os.chdir(os.path.dirname(os.path.abspath(target)))
     from dbt.cli.main import cli
 
     sys.exit(cli())

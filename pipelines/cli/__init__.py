@@ -32,7 +32,7 @@ environment variables:
   DBT_LOG_LEVEL_FILE              dbt's log file level (default warn; debug logs every SQL statement)
   DAGSTER_HOME                    Dagster's instance folder: run history, materializations and checks of
                                   refresh, the UI and the schedule (default .dagster beside the warehouse)
-  EMULATION_BUILD_DB              set by a refresh for dbt only (the build database); do not set it yourself
+  EMULATION_BUILD_DB              the database dbt builds when run by hand (a refresh builds its own)
 """
 
 
