@@ -1,5 +1,5 @@
-"""Charts of the scoreboard: Altair specs rendered at build time to inline SVG (vl_convert), Vietnamese labels
-and numbers, no JavaScript and nothing loaded from anywhere."""
+"""Charts of the scoreboard: Vega-Lite specs (plain JSON, written here as dicts) rendered at build time to inline
+SVG by vl_convert, Vietnamese labels and numbers, no JavaScript and nothing loaded from anywhere."""
 
 from __future__ import annotations
 
@@ -14,16 +14,22 @@ SERIES_COLOURS = ["#2f6db5", "#c98a0b"]
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 
 
-def to_svg(chart, label: str) -> str:
-    """`chart` as an <svg> element for an HTML page: rendered by vl_convert (no external URL allowed), with the
-    XML namespace declarations dropped (HTML puts <svg> in its namespace) and `label` for screen readers."""
+# Vega-Lite's version of the specs below (https://vega.github.io/vega-lite/docs/), rendered by vl_convert
+VEGA_LITE_VERSION = "6.4"
+# text is measured here with the first font of FONT found on this machine and drawn by the reader's browser:
+# a wide font first, so that a reader's narrower font never overflows the space measured for a label
+CONFIG = {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 11},
+          "legend": {"labelFontSize": 11, "titleFontSize": 11, "labelLimit": 0}}
+
+
+def to_svg(spec: dict, label: str) -> str:
+    """The Vega-Lite chart `spec` as an <svg> element for an HTML page: rendered by vl_convert (no external URL
+    allowed), with the XML namespace declarations dropped (HTML puts <svg> in its namespace) and `label` for
+    screen readers."""
     import vl_convert
 
-    # text is measured here with the first font of FONT found on this machine and drawn by the reader's browser:
-    # a wide font first, so that a reader's narrower font never overflows the space measured for a label
-    chart = (chart.configure(font=FONT).configure_axis(labelFontSize=11, titleFontSize=11)
-             .configure_legend(labelFontSize=11, titleFontSize=11, labelLimit=0))
-    svg = vl_convert.vegalite_to_svg(chart.to_dict(), format_locale=D3_LOCALE, allowed_base_urls=[])
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION, config=CONFIG,
+                                     format_locale=D3_LOCALE, allowed_base_urls=[])
     head, sep, rest = svg.partition(">")
     if not head.startswith("<svg") or not sep:
         raise ValueError(f"vl_convert returned something other than an SVG image: {svg[:80]!r}")
@@ -36,16 +42,18 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def _base(rows: list[dict]):
-    import altair as alt
+def _layers(values: list[dict], encoding: dict, *marks: dict, width: int, height: int) -> dict:
+    """A layered chart: the marks share the data and the encoding (each mark may add its own channels)."""
+    return {"data": {"values": values}, "encoding": encoding, "layer": list(marks), "width": width,
+            "height": height}
 
-    return alt.Chart(alt.Data(values=rows))
+
+YEAR_AXIS = {"field": "year", "type": "ordinal", "title": "Năm", "axis": {"labelAngle": 0}}
+VALUE_LABELS = {"mark": {"type": "text", "dy": -10}, "encoding": {"text": {"field": "label", "type": "nominal"}}}
 
 
 def cluster_chart(rows: list[dict], cluster: str, year: int) -> str:
     """Horizontal bars of each unit's total points in a cluster, in rank order, coloured by classification."""
-    import altair as alt
-
     names = [r["unit_name"] for r in rows]
     data = []
     for r in rows:
@@ -58,45 +66,39 @@ def cluster_chart(rows: list[dict], cluster: str, year: int) -> str:
     unknown = sorted({d["classification"] for d in data} - set(CLASSES))  # shown, in grey
     domain = [CLASSES[i] for i in present] + unknown
     colours = [CLASS_COLOURS[i] for i in present] + [CLASS_COLOURS[-1]] * len(unknown)
-    base = _base(data).encode(
-        y=alt.Y("unit:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("total:Q", title="Tổng điểm"))
-    bars = base.mark_bar().encode(color=alt.Color(
-        "classification:N", title="Xếp loại", scale=alt.Scale(domain=domain, range=colours),
-        legend=alt.Legend(orient="bottom", direction="vertical")))
-    text = base.mark_text(align="left", dx=3).encode(text="label:N")
-    chart = (bars + text).properties(width=380, height=max(60, 24 * len(data)))
-    return to_svg(chart, f"Tổng điểm các đơn vị, {cluster}, năm {year}")
+    encoding = {"y": {"field": "unit", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 260}},
+                "x": {"field": "total", "type": "quantitative", "title": "Tổng điểm"}}
+    bars = {"mark": {"type": "bar"}, "encoding": {"color": {
+        "field": "classification", "type": "nominal", "title": "Xếp loại",
+        "scale": {"domain": domain, "range": colours}, "legend": {"orient": "bottom", "direction": "vertical"}}}}
+    text = {"mark": {"type": "text", "align": "left", "dx": 3},
+            "encoding": {"text": {"field": "label", "type": "nominal"}}}
+    spec = _layers(data, encoding, bars, text, width=380, height=max(60, 24 * len(data)))
+    return to_svg(spec, f"Tổng điểm các đơn vị, {cluster}, năm {year}")
 
 
 def poverty_chart(rows: list[dict], unit_name: str) -> str | None:
     """The unit's poverty rate over the years (line), or None without any rate."""
-    import altair as alt
-
     data = [{"year": str(r["year"]), "rate": _float(r["poverty_rate_pct"]), "label": vn_number(r["poverty_rate_pct"])}
             for r in rows if r["poverty_rate_pct"] is not None]
     if not data:
         return None
-    base = _base(data).encode(x=alt.X("year:O", title="Năm", axis=alt.Axis(labelAngle=0)),
-                              y=alt.Y("rate:Q", title="Tỷ lệ hộ nghèo (%)", scale=alt.Scale(zero=True)))
-    chart = (base.mark_line(point=True, color=SERIES_COLOURS[0])
-             + base.mark_text(dy=-10).encode(text="label:N")).properties(width=320, height=180)
-    return to_svg(chart, f"Tỷ lệ hộ nghèo qua các năm, {unit_name}")
+    encoding = {"x": YEAR_AXIS, "y": {"field": "rate", "type": "quantitative", "title": "Tỷ lệ hộ nghèo (%)",
+                                      "scale": {"zero": True}}}
+    line = {"mark": {"type": "line", "point": True, "color": SERIES_COLOURS[0]}}
+    spec = _layers(data, encoding, line, VALUE_LABELS, width=320, height=180)
+    return to_svg(spec, f"Tỷ lệ hộ nghèo qua các năm, {unit_name}")
 
 
 def ntm_ocop_chart(rows: list[dict], unit_name: str) -> str | None:
     """The unit's NTM communes and OCOP products at each year end (two lines), or None without either."""
-    import altair as alt
-
     series = {"ntm_communes": "Xã đạt chuẩn NTM", "ocop_products": "Sản phẩm OCOP"}
     data = [{"year": str(r["year"]), "series": label, "value": _float(r[column]), "label": vn_number(r[column])}
             for r in rows for column, label in series.items() if r[column] is not None]
     if not data:
         return None
-    colour = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
-                       scale=alt.Scale(domain=list(series.values()), range=SERIES_COLOURS))
-    base = _base(data).encode(x=alt.X("year:O", title="Năm", axis=alt.Axis(labelAngle=0)),
-                              y=alt.Y("value:Q", title="Số lũy kế cuối năm"), color=colour)
-    chart = (base.mark_line(point=True)
-             + base.mark_text(dy=-10).encode(text="label:N")).properties(width=320, height=180)
-    return to_svg(chart, f"Xã đạt chuẩn nông thôn mới và sản phẩm OCOP qua các năm, {unit_name}")
+    encoding = {"x": YEAR_AXIS, "y": {"field": "value", "type": "quantitative", "title": "Số lũy kế cuối năm"},
+                "color": {"field": "series", "type": "nominal", "title": None, "legend": {"orient": "bottom"},
+                          "scale": {"domain": list(series.values()), "range": SERIES_COLOURS}}}
+    spec = _layers(data, encoding, {"mark": {"type": "line", "point": True}}, VALUE_LABELS, width=320, height=180)
+    return to_svg(spec, f"Xã đạt chuẩn nông thôn mới và sản phẩm OCOP qua các năm, {unit_name}")
