@@ -205,8 +205,9 @@ def used_range(xml: bytes, sheet_data_at: int) -> tuple[int, int]:
     return last_row, last_col
 
 
-def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> zip member of its XML, from xl/workbook.xml and its relationships.
+def workbook_sheets(zf: zipfile.ZipFile) -> tuple[dict[str, str], set[str]]:
+    """Sheet name -> zip member of its XML, and the names of the hidden and very-hidden sheets
+    (`<sheet state="hidden|veryHidden">`), from xl/workbook.xml and its relationships.
 
     The XML is parsed by expat, which refuses entity expansion bombs ('billion laughs').
     """
@@ -221,11 +222,14 @@ def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
         targets[rel.get("Id")] = target
     members = {}
+    hidden = set()
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
         member = targets.get(sheet.get(f"{_NS_REL_DOC}id"))
         if member:
             members[sheet.get("name", "")] = member
-    return members
+        if sheet.get("state") in ("hidden", "veryHidden"):
+            hidden.add(sheet.get("name", ""))
+    return members, hidden
 
 
 def sheet_layout(zf: zipfile.ZipFile, member: str, *, size: int | None = None, max_bytes: int | None = None,
