@@ -269,7 +269,8 @@ def sheet_layout(zf: zipfile.ZipFile, member: str, *, size: int | None = None, m
     if max_range_cells is not None and layout.range_cells > max_range_cells:
         layout.too_large = "range"
         return layout
-    has_errors = _TYPE_ERROR.search(xml) is not None
+    # the plain `in` first: the regex alone (its \b defeats the fast substring search) scans 10 times slower
+    has_errors = b't="e"' in xml and _TYPE_ERROR.search(xml) is not None
     cell = re.compile(re.escape(cell_tag) + rb"\b([^>]*?)(/?)>")
     first_row = None
     first_col = None
