@@ -13,6 +13,8 @@ _DEFAULT_LIMITS = Limits()
 _MONEY_HINT = (" và đơn vị tiền ở tiêu đề cột: số tiền tính bằng đồng thì tiêu đề phải ghi '(đồng)', không phải "
                "'(triệu đồng)' hay '(tỷ đồng)'")
 _NOT_FINITE = re.compile(r"[-+]?(inf|infinity|nan|∞)", re.IGNORECASE)
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")  # as a computer writes it: 4803, 4.803, 1e400
+_EXPONENT_NUMBER = re.compile(r"-?\d+(\.\d+)?[eE][-+]?\d+")
 
 EXCEL_ERRORS = {"#div/0!", "#ref!", "#n/a", "#value!", "#name?", "#num!", "#null!", "#getting_data", "#spill!"}
 
@@ -48,8 +50,8 @@ def convert(cell: Cell, column: Column, multiplier: int, csv_values: bool, flag,
         return None
     try:
         if cell.numeric or csv_values:
-            value = float(text) if re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", text) else parse_number(text)
-        elif re.fullmatch(r"-?\d+(\.\d+)?[eE][-+]?\d+", text):
+            value = float(text) if PLAIN_NUMBER.fullmatch(text) else parse_number(text)
+        elif _EXPONENT_NUMBER.fullmatch(text):
             value = float(text)
         else:
             value = parse_number(text)
