@@ -54,20 +54,22 @@ _TYPE_CANON = {fold(t): t for t in ("Tỉnh", "Huyện", "Thị xã", "Thành ph
 LAST_DAY_OF_DISTRICTS = dt.date(2025, 6, 30)
 
 # Prefixes a clerk writes before a name, folded, mapped to the unit type they mean.
-_DISTRICT_PREFIXES = [
+_DISTRICT_PREFIXES = (
     ("thanh pho", "Thành phố"), ("tp.", "Thành phố"), ("tp", "Thành phố"),
     ("thi xa", "Thị xã"), ("tx.", "Thị xã"), ("tx", "Thị xã"),
     ("huyen", "Huyện"), ("h.", "Huyện"), ("quan", "Quận"), ("q.", "Quận"),
-]
-_COMMUNE_PREFIXES = [
+)
+_COMMUNE_PREFIXES = (
     ("thi tran", "Thị trấn"), ("tt.", "Thị trấn"), ("tt", "Thị trấn"),
     ("phuong", "Phường"), ("p.", "Phường"), ("p", "Phường"),
     ("xa", "Xã"), ("x.", "Xã"), ("dac khu", "Đặc khu"),
-]
-_PROVINCE_PREFIXES = [("tinh", "Tỉnh"), ("thanh pho", "Thành phố"), ("tp.", "Thành phố"), ("tp", "Thành phố")]
+)
+_PROVINCE_PREFIXES = (("tinh", "Tỉnh"), ("thanh pho", "Thành phố"), ("tp.", "Thành phố"), ("tp", "Thành phố"))
+_WARD_NUMBER = re.compile(r"\d{1,2}")
 
 
-def _split_prefix(text: str, prefixes: list[tuple[str, str]]) -> tuple[str | None, str]:
+@lru_cache(maxsize=1 << 16)  # every row's commune name is split, and the same names recur in every report
+def _split_prefix(text: str, prefixes: tuple[tuple[str, str], ...]) -> tuple[str | None, str]:
     """('Thị trấn', 'Định An') from 'TT. Định An'; (None, text) when there is no type prefix."""
     original = clean(text)
     folded = fold(original)
@@ -117,7 +119,7 @@ def _cut(original: str, folded_length: int) -> str:
 def _ward_number(name: str) -> str | None:
     """'01' -> '1', '1' -> '1'; None when the name is not a number."""
     stripped = name.strip()
-    if re.fullmatch(r"\d{1,2}", stripped):
+    if _WARD_NUMBER.fullmatch(stripped):
         return str(int(stripped))
     return None
 
@@ -252,7 +254,7 @@ def _unit_2025(code: str, full_name: str, unit_type: str, parent_code: str, leve
     return Unit(code, name, unit_type, parent_code, level)
 
 
-def _match_name(name: str, pool: list[Unit], prefixes: list[tuple[str, str]]) -> Unit:
+def _match_name(name: str, pool: list[Unit], prefixes: tuple[tuple[str, str], ...]) -> Unit:
     """A unit of the pool by its name as written, with or without its type ('TX Duyên Hải', 'Duyên Hải')."""
     unit_type, bare = _split_prefix(name, prefixes)
     if unit_type is not None:
