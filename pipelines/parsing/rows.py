@@ -58,6 +58,7 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
     family = report.family
     spec = FAMILIES[family]
     columns = {c.name: c for c in spec.columns}
+    value_columns = [(name, column) for name, column in columns.items() if column.kind in NUMBER_KINDS + ("yesno",)]
     unit_of_report = report.unit
     if isinstance(report.issues, IssueList):
         report.issues.cap = ctx.limits.max_issues_per_rule
@@ -143,9 +144,7 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
             seen.setdefault(category, record.row_number)
             out.update(category=category, category_label=text)
 
-        for name, column in columns.items():
-            if column.kind not in NUMBER_KINDS + ("yesno",):
-                continue
+        for name, column in value_columns:
             cell = record.cells.get(name)
             if cell is None:
                 out[name] = None

@@ -317,11 +317,15 @@ def read_rows(report: ParsedReport, grid: Grid, layout: SheetLayout, ctx: Contex
     for r in range(first, grid.height):
         excel_row = layout.first_row + r
         cells: dict[str, Cell] = {}
+        blank = True
         for name, c, texts, numeric in columns:
             text = texts[r]
+            if text is not None:
+                text = clean(text)
             error = errors.get((excel_row, layout.first_col + c)) if errors else None
-            cells[name] = Cell(clean(text) if text is not None else None, bool(numeric and numeric[r]), error)
-        if all(cell.text in (None, "") and cell.error is None for cell in cells.values()):
+            cells[name] = Cell(text, bool(numeric and numeric[r]), error)
+            blank = blank and not text and error is None
+        if blank:
             continue
         key_text = cells[key_column].text or ""
         if not key_text and not (cells.get("commune_code") and cells["commune_code"].text):
