@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .text import Period, clean, fold, tone_key
@@ -342,11 +342,11 @@ class CalendarEntry:
     old_province_code: str = ""  # 'commune': only new communes that took in this old province's communes
 
 
-def load_calendar(path: Path) -> list[CalendarEntry]:
-    return [CalendarEntry(r["province_code"], r["family"], r["period"], r["period_type"],
-                          dt.date.fromisoformat(r["due_date"]), r.get("reporting_level") or "district",
-                          r.get("old_province_code") or "")
-            for r in _csv_rows(path)]
+def load_calendar(path: Path) -> tuple[CalendarEntry, ...]:
+    return tuple(CalendarEntry(r["province_code"], r["family"], r["period"], r["period_type"],
+                               dt.date.fromisoformat(r["due_date"]), r.get("reporting_level") or "district",
+                               r.get("old_province_code") or "")
+                 for r in _csv_rows(path))
 
 
 @dataclass(frozen=True)
@@ -389,22 +389,28 @@ def reporting_level(unit: Unit) -> str:
     return "district" if unit.level == "district" else "commune"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reference:
-    """Everything ingest needs to know besides the reports themselves."""
+    """Everything ingest needs to know besides the reports themselves.
+
+    Frozen, with a tuple of frozen calendar entries: what follows from the calendar alone is computed once.
+    """
 
     units: AdminUnits
-    calendar: list[CalendarEntry]
+    calendar: tuple[CalendarEntry, ...]
     savings_categories: list[SavingsCategory]
     units_2025: Units2025 = field(default_factory=Units2025)
     crosswalk: Crosswalk = field(default_factory=Crosswalk)
 
-    @property
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "calendar", tuple(self.calendar))  # a list given stays unchanged, copied
+
+    @cached_property
     def provinces(self) -> list[str]:
         """Provinces whose districts report (those the calendar names with reporting level 'district')."""
         return sorted({e.province_code for e in self.calendar if e.reporting_level == "district"})
 
-    @property
+    @cached_property
     def provinces_2025(self) -> list[str]:
         """New provinces whose units report (those the calendar names with reporting level 'commune')."""
         return sorted({e.province_code for e in self.calendar if e.reporting_level == "commune"})
