@@ -63,7 +63,7 @@ _PLAIN = re.compile(r"^\d+(\.\d+)?$")
 
 def is_thousands_dot(text: str) -> bool:
     """True for text such as '4.803' that a person means as 4803 but a computer reads as 4.803."""
-    return bool(_THOUSANDS_DOT.match(text.strip().lstrip("-")))
+    return "." in text and bool(_THOUSANDS_DOT.match(text.strip().lstrip("-")))  # `in`: most cells have no dot
 
 
 def parse_number(text: str) -> float:
