@@ -192,6 +192,7 @@ def find_header(grid: Grid, family: str) -> tuple[Header | None, list[str]]:
     return None, best_missing
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every row's first cell: the same commune names recur in every report
 def is_total_label(text: str | None) -> bool:
     key = fold(text).strip(" :.-*")
     return key in _TOTAL_LABELS or any(key.startswith(p + " ") or key.startswith(p + "(") for p in _TOTAL_PREFIXES)

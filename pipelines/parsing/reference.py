@@ -470,11 +470,15 @@ class Reference:
         return entry.due_date if entry else None
 
     def _entry(self, province_code: str, level: str, family: str, period: str) -> CalendarEntry | None:
+        return self._entries.get((province_code, level, family, period))
+
+    @cached_property
+    def _entries(self) -> dict[tuple[str, str, str, str], CalendarEntry]:
+        """The calendar by (province, reporting level, family, period): the first entry of each."""
+        entries: dict[tuple[str, str, str, str], CalendarEntry] = {}
         for e in self.calendar:
-            if (e.province_code == province_code and e.reporting_level == level and e.family == family
-                    and e.period == period):
-                return e
-        return None
+            entries.setdefault((e.province_code, e.reporting_level, e.family, e.period), e)
+        return entries
 
     def communes_reported_by(self, unit: Unit, family: str, period: str) -> list[Unit]:
         """The communes a report of this unit has a row for: a district's communes, a new commune itself, a new
