@@ -66,6 +66,7 @@ def is_thousands_dot(text: str) -> bool:
     return "." in text and bool(_THOUSANDS_DOT.match(text.strip().lstrip("-")))  # `in`: most cells have no dot
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # every value cell; the same figures ('0', '1', '12,5') recur
 def parse_number(text: str) -> float:
     """Read a number typed the Vietnamese way: '4.803' = 4803, '12,5' = 12.5, '1.234,5', '-' = 0.
 
