@@ -19,6 +19,7 @@ from xml.etree import ElementTree
 
 import fastexcel
 import polars as pl
+import pyarrow as pa
 
 from .families import FAMILIES
 from .header import find_header, is_column_numbers, is_total_label
@@ -28,8 +29,8 @@ from .rows import build_rows, looks_like_data
 from .checks import check_timeliness
 from .rules import Issue, issue
 from .text import clean, count_vi, fold, is_thousands_dot, mb_vi
-from .xlsx import (SheetLayout, XlsxError, XlsxTooLarge, column_letters, inspect_container, sheet_layout,
-                   workbook_sheets)
+from .xlsx import (SheetLayout, XlsxError, XlsxTooLarge, column_letters, inspect_container, sheet_columns,
+                   sheet_layout, workbook_sheets)
 
 _SHEET_FAMILY = {fold(spec.sheet): family for family, spec in FAMILIES.items()}
 _VERSION_SUFFIX = re.compile(r"^(.*?)\s*\((\d{1,3})\)$")  # 'Giảm nghèo (2)'
@@ -101,7 +102,7 @@ class FileRefused(Exception):
         self.params = params
 
 
-_LOAD_ERRORS = (fastexcel.FastExcelError, pl.exceptions.PolarsError, OSError, ValueError)
+_LOAD_ERRORS = (fastexcel.FastExcelError, pl.exceptions.PolarsError, pa.ArrowException, OSError, ValueError)
 
 
 @dataclass
@@ -262,21 +263,20 @@ class Grid:
 
 
 def load_grid(reader: fastexcel.ExcelReader, sheet: str, layout: SheetLayout, ctx: Context) -> Grid:
-    frame = pl.DataFrame(reader.load_sheet(sheet, header_row=None, dtypes="string"))
-    if frame.height > ctx.limits.max_rows:
-        raise SheetTooLarge(frame.height)
-    columns = [s.to_list() for s in frame.get_columns()]
+    columns, height = sheet_columns(reader, sheet, dtypes="string")
+    if height > ctx.limits.max_rows:
+        raise SheetTooLarge(height)
     # '4.803' in a text cell means 4803, but a number cell holding 4.803 also shows as '4.803': for the
     # columns where that text occurs, ask fastexcel which cells are stored as numbers.
     ambiguous = [i for i, col in enumerate(columns) if any(v is not None and is_thousands_dot(v) for v in col)]
     numeric: dict[int, list[bool]] = {}
     if ambiguous:
-        probe = pl.DataFrame(reader.load_sheet(sheet, header_row=None, use_columns=ambiguous,
-                                               dtypes={i: "datetime" for i in ambiguous}))
-        if probe.height == frame.height:
-            for i, series in zip(ambiguous, probe.get_columns()):
-                numeric[i] = series.is_not_null().to_list()
-    return Grid(columns, numeric, frame.height)
+        probe, probe_height = sheet_columns(reader, sheet, use_columns=ambiguous,
+                                            dtypes={i: "datetime" for i in ambiguous})
+        if probe_height == height:
+            for i, values in zip(ambiguous, probe):
+                numeric[i] = [v is not None for v in values]
+    return Grid(columns, numeric, height)
 
 
 def read_rows(report: ParsedReport, grid: Grid, layout: SheetLayout, ctx: Context) -> None:

@@ -298,3 +298,15 @@ def sheet_layout(zf: zipfile.ZipFile, member: str, *, size: int | None = None, m
     layout.first_row = first_row or 1
     layout.first_col = first_col or 1
     return layout
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+def sheet_columns(reader, sheet: str, **options) -> tuple[list[list], int]:
+    """A sheet as fastexcel reads it (`fastexcel.ExcelReader`, no header row): its columns as lists, and its
+    number of rows. `options` go to fastexcel (`dtypes`, `use_columns`).
+
+    Loaded eagerly into an Arrow record batch: a DataFrame in between costs more than the reading itself.
+    """
+    batch = reader.load_sheet_eager(sheet, header_row=None, **options)
+    return [column.to_pylist() for column in batch.columns], batch.num_rows
