@@ -403,17 +403,23 @@ class Reference:
     crosswalk: Crosswalk = field(default_factory=Crosswalk)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "calendar", tuple(self.calendar))  # a list given stays unchanged, copied
+        object.__setattr__(self, "calendar", tuple(self.calendar))  # given a list: a copy that cannot change
 
-    @cached_property
+    @property
     def provinces(self) -> list[str]:
         """Provinces whose districts report (those the calendar names with reporting level 'district')."""
-        return sorted({e.province_code for e in self.calendar if e.reporting_level == "district"})
+        return list(self._provinces_at["district"])
 
-    @cached_property
+    @property
     def provinces_2025(self) -> list[str]:
         """New provinces whose units report (those the calendar names with reporting level 'commune')."""
-        return sorted({e.province_code for e in self.calendar if e.reporting_level == "commune"})
+        return list(self._provinces_at["commune"])
+
+    @cached_property
+    def _provinces_at(self) -> dict[str, tuple[str, ...]]:
+        """Reporting level -> the provinces the calendar names at that level, sorted."""
+        return {level: tuple(sorted({e.province_code for e in self.calendar if e.reporting_level == level}))
+                for level in ("district", "commune")}
 
     def match_reporting_unit(self, name: str | None, code: str | None, period: Period | None) -> Unit:
         """The unit a report is from, on the list of its period: a district of `provinces` for a period ending
