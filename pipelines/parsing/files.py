@@ -21,7 +21,7 @@ from .reference import Reference
 from .results import Context, Limits, ParsedReport
 from .rules import issue
 from .text import mb_vi
-from .workbook import FileRefused, parse_workbook
+from .workbook import FileRefused, open_container, parse_workbook
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +134,10 @@ def _parse_file(path: Path, file_name: str, reference: Reference, *, today: dt.d
         head = f.read(8)
     if head.startswith(b"PK\x03\x04"):
         try:
-            if is_plan_workbook(path):  # the emulation plan (Kế hoạch thi đua): plan.py
-                return parse_plan(path, file_name, sha, received, ctx)
-            return parse_workbook(path, file_name, sha, received, ctx)
+            with open_container(path, ctx.limits) as container:  # the guard, and the sheets listed
+                if is_plan_workbook(container.members):  # the emulation plan (Kế hoạch thi đua): plan.py
+                    return parse_plan(path, file_name, sha, received, ctx, container)
+                return parse_workbook(path, file_name, sha, received, ctx, container)
         except FileRefused as refused:
             return file_level(refused.code, sha, received, **refused.params)
     if size == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .families import FAMILIES, Column
@@ -41,6 +42,12 @@ def _money_scale(unit: str) -> int | None:
     return _MONEY_SCALES.get(key)
 
 
+@lru_cache(maxsize=1024)  # the labels of the families' columns: a few hundred
+def _without_unit(label: str) -> str:
+    """A label folded, without its unit: 'Vốn đầu tư (triệu đồng)' -> 'von dau tu'."""
+    return _UNIT_SUFFIX.sub("", fold(label)).strip()
+
+
 def _match_label(text: str | None, column: Column) -> _LabelMatch | None:
     """Whether a header cell names a canonical column (and, for money, in which unit)."""
     if text is None:
@@ -51,7 +58,7 @@ def _match_label(text: str | None, column: Column) -> _LabelMatch | None:
         unit = m.group(1).strip() if m else None
         base = folded[: m.start()].strip() if m else folded
         for label in column.labels:
-            if base != _UNIT_SUFFIX.sub("", fold(label)).strip():
+            if base != _without_unit(label):
                 continue
             if unit is None:
                 return _LabelMatch(1_000_000, unit_given=False)
@@ -64,7 +71,7 @@ def _match_label(text: str | None, column: Column) -> _LabelMatch | None:
         folded_label = fold(label)
         if folded == folded_label:
             return _LabelMatch()
-        if column.kind == "km" and folded == _UNIT_SUFFIX.sub("", folded_label).strip():
+        if column.kind == "km" and folded == _without_unit(label):
             return _LabelMatch()
     return None
 
@@ -185,6 +192,7 @@ def find_header(grid: Grid, family: str) -> tuple[Header | None, list[str]]:
     return None, best_missing
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every row's first cell: the same commune names recur in every report
 def is_total_label(text: str | None) -> bool:
     key = fold(text).strip(" :.-*")
     return key in _TOTAL_LABELS or any(key.startswith(p + " ") or key.startswith(p + "(") for p in _TOTAL_PREFIXES)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import fastexcel
-import polars as pl
 
 from .families import FAMILIES, PERIOD_TYPE_VI
 from .reference import LAST_DAY_OF_DISTRICTS, MatchError, Unit, province_of
 from .results import Context, IssueList, ParsedReport
 from .rules import Issue, issue
 from .text import Period, clean, fold, parse_date, parse_period
+from .xlsx import sheet_columns
 
 INFO_SHEET = "thong tin"
 _INFO_KEYS = {
@@ -28,10 +28,9 @@ def read_info(reader: fastexcel.ExcelReader, sheet: str) -> dict[str, str]:
     The key is the first cell of a row that names one ('Đơn vị', 'Kỳ báo cáo:'), the value the first
     non-empty cell to its right; 'Kỳ báo cáo: Năm 2022' in one cell works too.
     """
-    frame = pl.DataFrame(reader.load_sheet(sheet, header_row=None, dtypes="string"))
+    columns, height = sheet_columns(reader, sheet, dtypes="string")
     info: dict[str, str] = {}
-    columns = [s.to_list() for s in frame.get_columns()]
-    for r in range(frame.height):
+    for r in range(height):
         cells = [col[r] for col in columns]
         for c, text in enumerate(cells):
             if text is None or not clean(text):

@@ -11,9 +11,9 @@ year (later `Ngày lập`) supersedes the earlier in dbt (`int_report_versions`)
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import fastexcel
 
@@ -24,8 +24,7 @@ from .plan_spec import OPTIONAL_SHEETS, PLAN_FAMILY, REQUIRED_SHEETS
 from .results import Context, ParsedReport
 from .rules import issue
 from .text import count_vi, fold, parse_date, parse_period
-from .workbook import FileRefused, SheetTooLarge, _LOAD_ERRORS, _too_large_issue, load_grid, open_container
-from .xlsx import sheet_members
+from .workbook import Container, FileRefused, SheetTooLarge, _LOAD_ERRORS, _too_large_issue, load_grid
 
 PLAN_TABLE_NAMES = ("plan_clusters", "plan_criteria", "plan_targets", "plan_parameters", "plan_cleared_flags")
 
@@ -45,27 +44,25 @@ _PLAN_SHEETS = {fold(s) for s in REQUIRED_SHEETS}
 _FAMILY_SHEETS = {fold(f.sheet) for f in FAMILIES.values()}
 
 
-def is_plan_workbook(path: Path) -> bool:
-    """A workbook with the sheet `Cụm thi đua`, or two of `Cụm thi đua`, `Tiêu chí`, `Chỉ tiêu`, and no report
-    sheet. Never raises: a workbook that cannot be read is left to the report parser to refuse."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = {fold(name) for name in sheet_members(zf)}
-    except Exception:  # noqa: BLE001 - any failure here is reported by parse_workbook
-        return False
+def is_plan_workbook(sheets: Iterable[str]) -> bool:
+    """Whether a workbook with these sheets is a plan: it has the sheet `Cụm thi đua`, or two of `Cụm thi đua`,
+    `Tiêu chí`, `Chỉ tiêu`, and no report sheet."""
+    names = {fold(name) for name in sheets}
     if names & _FAMILY_SHEETS:
         return False
     return fold(REQUIRED_SHEETS[0]) in names or len(names & _PLAN_SHEETS) >= 2
 
 
-def parse_plan(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: Context) -> list[ParsedReport]:
-    """The plan in a workbook, as one submission. Raises FileRefused as `parse_workbook` does."""
+def parse_plan(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: Context,
+               container: Container) -> list[ParsedReport]:
+    """The plan in a workbook whose container `open_container` checked, as one submission. Raises FileRefused as
+    `parse_workbook` does."""
     from .plan_tables import read_tables
 
     limits = ctx.limits
     wanted = {fold(s) for s in REQUIRED_SHEETS + OPTIONAL_SHEETS} | {INFO_SHEET}
-    container = open_container(path, limits, lambda members, _hidden: [n for n in members if fold(n) in wanted])
-    members, layouts = container.members, container.layouts
+    members = container.members
+    layouts = container.lay_out([n for n in members if fold(n) in wanted])
     by_fold = {fold(name): name for name in layouts}
     first_sheet = next((by_fold[fold(s)] for s in REQUIRED_SHEETS if fold(s) in by_fold), None)
     plan = ParsedPlan(file_name, first_sheet, sha, received, family=PLAN_FAMILY)

@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .text import Period, clean, fold, tone_key
@@ -54,20 +54,22 @@ _TYPE_CANON = {fold(t): t for t in ("Tỉnh", "Huyện", "Thị xã", "Thành ph
 LAST_DAY_OF_DISTRICTS = dt.date(2025, 6, 30)
 
 # Prefixes a clerk writes before a name, folded, mapped to the unit type they mean.
-_DISTRICT_PREFIXES = [
+_DISTRICT_PREFIXES = (
     ("thanh pho", "Thành phố"), ("tp.", "Thành phố"), ("tp", "Thành phố"),
     ("thi xa", "Thị xã"), ("tx.", "Thị xã"), ("tx", "Thị xã"),
     ("huyen", "Huyện"), ("h.", "Huyện"), ("quan", "Quận"), ("q.", "Quận"),
-]
-_COMMUNE_PREFIXES = [
+)
+_COMMUNE_PREFIXES = (
     ("thi tran", "Thị trấn"), ("tt.", "Thị trấn"), ("tt", "Thị trấn"),
     ("phuong", "Phường"), ("p.", "Phường"), ("p", "Phường"),
     ("xa", "Xã"), ("x.", "Xã"), ("dac khu", "Đặc khu"),
-]
-_PROVINCE_PREFIXES = [("tinh", "Tỉnh"), ("thanh pho", "Thành phố"), ("tp.", "Thành phố"), ("tp", "Thành phố")]
+)
+_PROVINCE_PREFIXES = (("tinh", "Tỉnh"), ("thanh pho", "Thành phố"), ("tp.", "Thành phố"), ("tp", "Thành phố"))
+_WARD_NUMBER = re.compile(r"\d{1,2}")
 
 
-def _split_prefix(text: str, prefixes: list[tuple[str, str]]) -> tuple[str | None, str]:
+@lru_cache(maxsize=1 << 16)  # every row's commune name is split, and the same names recur in every report
+def _split_prefix(text: str, prefixes: tuple[tuple[str, str], ...]) -> tuple[str | None, str]:
     """('Thị trấn', 'Định An') from 'TT. Định An'; (None, text) when there is no type prefix."""
     original = clean(text)
     folded = fold(original)
@@ -117,7 +119,7 @@ def _cut(original: str, folded_length: int) -> str:
 def _ward_number(name: str) -> str | None:
     """'01' -> '1', '1' -> '1'; None when the name is not a number."""
     stripped = name.strip()
-    if re.fullmatch(r"\d{1,2}", stripped):
+    if _WARD_NUMBER.fullmatch(stripped):
         return str(int(stripped))
     return None
 
@@ -252,7 +254,7 @@ def _unit_2025(code: str, full_name: str, unit_type: str, parent_code: str, leve
     return Unit(code, name, unit_type, parent_code, level)
 
 
-def _match_name(name: str, pool: list[Unit], prefixes: list[tuple[str, str]]) -> Unit:
+def _match_name(name: str, pool: list[Unit], prefixes: tuple[tuple[str, str], ...]) -> Unit:
     """A unit of the pool by its name as written, with or without its type ('TX Duyên Hải', 'Duyên Hải')."""
     unit_type, bare = _split_prefix(name, prefixes)
     if unit_type is not None:
@@ -340,11 +342,11 @@ class CalendarEntry:
     old_province_code: str = ""  # 'commune': only new communes that took in this old province's communes
 
 
-def load_calendar(path: Path) -> list[CalendarEntry]:
-    return [CalendarEntry(r["province_code"], r["family"], r["period"], r["period_type"],
-                          dt.date.fromisoformat(r["due_date"]), r.get("reporting_level") or "district",
-                          r.get("old_province_code") or "")
-            for r in _csv_rows(path)]
+def load_calendar(path: Path) -> tuple[CalendarEntry, ...]:
+    return tuple(CalendarEntry(r["province_code"], r["family"], r["period"], r["period_type"],
+                               dt.date.fromisoformat(r["due_date"]), r.get("reporting_level") or "district",
+                               r.get("old_province_code") or "")
+                 for r in _csv_rows(path))
 
 
 @dataclass(frozen=True)
@@ -387,25 +389,37 @@ def reporting_level(unit: Unit) -> str:
     return "district" if unit.level == "district" else "commune"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reference:
-    """Everything ingest needs to know besides the reports themselves."""
+    """Everything ingest needs to know besides the reports themselves.
+
+    Frozen, with a tuple of frozen calendar entries: what follows from the calendar alone is computed once.
+    """
 
     units: AdminUnits
-    calendar: list[CalendarEntry]
+    calendar: tuple[CalendarEntry, ...]
     savings_categories: list[SavingsCategory]
     units_2025: Units2025 = field(default_factory=Units2025)
     crosswalk: Crosswalk = field(default_factory=Crosswalk)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "calendar", tuple(self.calendar))  # given a list: a copy that cannot change
+
     @property
     def provinces(self) -> list[str]:
         """Provinces whose districts report (those the calendar names with reporting level 'district')."""
-        return sorted({e.province_code for e in self.calendar if e.reporting_level == "district"})
+        return list(self._provinces_at["district"])
 
     @property
     def provinces_2025(self) -> list[str]:
         """New provinces whose units report (those the calendar names with reporting level 'commune')."""
-        return sorted({e.province_code for e in self.calendar if e.reporting_level == "commune"})
+        return list(self._provinces_at["commune"])
+
+    @cached_property
+    def _provinces_at(self) -> dict[str, tuple[str, ...]]:
+        """Reporting level -> the provinces the calendar names at that level, sorted."""
+        return {level: tuple(sorted({e.province_code for e in self.calendar if e.reporting_level == level}))
+                for level in ("district", "commune")}
 
     def match_reporting_unit(self, name: str | None, code: str | None, period: Period | None) -> Unit:
         """The unit a report is from, on the list of its period: a district of `provinces` for a period ending
@@ -462,11 +476,15 @@ class Reference:
         return entry.due_date if entry else None
 
     def _entry(self, province_code: str, level: str, family: str, period: str) -> CalendarEntry | None:
+        return self._entries.get((province_code, level, family, period))
+
+    @cached_property
+    def _entries(self) -> dict[tuple[str, str, str, str], CalendarEntry]:
+        """The calendar by (province, reporting level, family, period): the first entry of each."""
+        entries: dict[tuple[str, str, str, str], CalendarEntry] = {}
         for e in self.calendar:
-            if (e.province_code == province_code and e.reporting_level == level and e.family == family
-                    and e.period == period):
-                return e
-        return None
+            entries.setdefault((e.province_code, e.reporting_level, e.family, e.period), e)
+        return entries
 
     def communes_reported_by(self, unit: Unit, family: str, period: str) -> list[Unit]:
         """The communes a report of this unit has a row for: a district's communes, a new commune itself, a new

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from .checks import check_row, check_total
 from .families import FAMILIES, NUMBER_KINDS, Column
 from .info import describe_units
@@ -11,7 +9,7 @@ from .reference import MatchError, Unit
 from .results import Context, IssueList, ParsedReport, RawRow
 from .rules import ERROR, Issue, issue
 from .text import NumberError, fold, parse_number, parse_yes_no
-from .values import EXCEL_ERRORS, convert
+from .values import EXCEL_ERRORS, PLAIN_NUMBER, convert
 
 
 def looks_like_data(row: RawRow, columns: dict[str, Column]) -> bool:
@@ -36,7 +34,7 @@ def looks_like_data(row: RawRow, columns: dict[str, Column]) -> bool:
             except ValueError:
                 pass
             continue
-        if cell.numeric or re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", cell.text):
+        if cell.numeric or PLAIN_NUMBER.fullmatch(cell.text):
             return True
         try:
             parse_number(cell.text)
@@ -60,6 +58,7 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
     family = report.family
     spec = FAMILIES[family]
     columns = {c.name: c for c in spec.columns}
+    value_columns = [(name, column) for name, column in columns.items() if column.kind in NUMBER_KINDS + ("yesno",)]
     unit_of_report = report.unit
     if isinstance(report.issues, IssueList):
         report.issues.cap = ctx.limits.max_issues_per_rule
@@ -145,9 +144,7 @@ def build_rows(report: ParsedReport, records: list[RawRow], labels: dict[str, st
             seen.setdefault(category, record.row_number)
             out.update(category=category, category_label=text)
 
-        for name, column in columns.items():
-            if column.kind not in NUMBER_KINDS + ("yesno",):
-                continue
+        for name, column in value_columns:
             cell = record.cells.get(name)
             if cell is None:
                 out[name] = None

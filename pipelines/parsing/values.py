@@ -13,6 +13,8 @@ _DEFAULT_LIMITS = Limits()
 _MONEY_HINT = (" và đơn vị tiền ở tiêu đề cột: số tiền tính bằng đồng thì tiêu đề phải ghi '(đồng)', không phải "
                "'(triệu đồng)' hay '(tỷ đồng)'")
 _NOT_FINITE = re.compile(r"[-+]?(inf|infinity|nan|∞)", re.IGNORECASE)
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")  # as a computer writes it: 4803, 4.803, 1e400
+_EXPONENT_NUMBER = re.compile(r"-?\d+(\.\d+)?[eE][-+]?\d+")
 
 EXCEL_ERRORS = {"#div/0!", "#ref!", "#n/a", "#value!", "#name?", "#num!", "#null!", "#getting_data", "#spill!"}
 
@@ -34,7 +36,7 @@ def convert(cell: Cell, column: Column, multiplier: int, csv_values: bool, flag,
         if column.required:
             flag("value_missing", column.name)
         return None
-    if text.lower() in EXCEL_ERRORS:
+    if text[0] == "#" and text.lower() in EXCEL_ERRORS:  # every Excel error starts with "#"
         flag("cell_error", column.name, value=text)
         return None
     if column.kind == "yesno":
@@ -43,13 +45,13 @@ def convert(cell: Cell, column: Column, multiplier: int, csv_values: bool, flag,
         except ValueError:
             flag("value_not_yes_no", column.name, value=text)
             return None
-    if _NOT_FINITE.fullmatch(text):
+    if not text[0].isdigit() and _NOT_FINITE.fullmatch(text):  # 'inf', 'nan', '∞' never start with a digit
         flag("value_out_of_range", column.name, value=text, detail="không phải là một số hữu hạn", hint="")
         return None
     try:
         if cell.numeric or csv_values:
-            value = float(text) if re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", text) else parse_number(text)
-        elif re.fullmatch(r"-?\d+(\.\d+)?[eE][-+]?\d+", text):
+            value = float(text) if PLAIN_NUMBER.fullmatch(text) else parse_number(text)
+        elif ("e" in text or "E" in text) and _EXPONENT_NUMBER.fullmatch(text):
             value = float(text)
         else:
             value = parse_number(text)

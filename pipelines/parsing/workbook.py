@@ -11,13 +11,15 @@ import re
 import struct
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
 import fastexcel
 import polars as pl
+import pyarrow as pa
 
 from .families import FAMILIES
 from .header import find_header, is_column_numbers, is_total_label
@@ -27,12 +29,11 @@ from .rows import build_rows, looks_like_data
 from .checks import check_timeliness
 from .rules import Issue, issue
 from .text import clean, count_vi, fold, is_thousands_dot, mb_vi
-from .xlsx import (SheetLayout, XlsxError, XlsxTooLarge, column_letters, inspect_container, sheet_layout,
-                   sheet_members)
+from .xlsx import (SheetLayout, XlsxError, XlsxTooLarge, column_letters, inspect_container, sheet_columns,
+                   sheet_layout, workbook_sheets)
 
 _SHEET_FAMILY = {fold(spec.sheet): family for family, spec in FAMILIES.items()}
 _VERSION_SUFFIX = re.compile(r"^(.*?)\s*\((\d{1,3})\)$")  # 'Giảm nghèo (2)'
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def sheet_family(name: str) -> tuple[str | None, int]:
@@ -44,17 +45,6 @@ def sheet_family(name: str) -> tuple[str | None, int]:
     if m and m.group(1) in _SHEET_FAMILY:
         return _SHEET_FAMILY[m.group(1)], int(m.group(2))
     return None, 0
-
-
-def hidden_sheets(zf: zipfile.ZipFile) -> set[str]:
-    """Names of the hidden and very-hidden sheets (xl/workbook.xml, `<sheet state="hidden|veryHidden">`).
-
-    xl/workbook.xml was measured by `inspect_container` (bounded like every XML part) and parsed once already
-    by `sheet_members`; expat refuses entity expansion bombs.
-    """
-    workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    return {sheet.get("name", "") for sheet in workbook.iter(f"{_NS_MAIN}sheet")
-            if sheet.get("state") in ("hidden", "veryHidden")}
 
 
 @dataclass
@@ -112,35 +102,53 @@ class FileRefused(Exception):
         self.params = params
 
 
-_LOAD_ERRORS = (fastexcel.FastExcelError, pl.exceptions.PolarsError, OSError, ValueError)
+_LOAD_ERRORS = (fastexcel.FastExcelError, pl.exceptions.PolarsError, pa.ArrowException, OSError, ValueError)
 
 
 @dataclass
 class Container:
-    """What the checked container says: sheet name -> zip member, the hidden sheets, and the layout (used range,
-    sizes) of each sheet that will be read."""
+    """A workbook whose container passed the limits (`open_container`): sheet name -> zip member, the hidden
+    sheets, and, while the zip is open, the layout of the sheets that will be read (`lay_out`)."""
 
     members: dict[str, str]
     hidden: set[str]
-    layouts: dict[str, SheetLayout]
+    zf: zipfile.ZipFile
+    sizes: dict[str, int]  # zip member -> its size, measured while inflating
+    limits: Limits
+
+    def lay_out(self, names: list[str]) -> dict[str, SheetLayout]:
+        """The layout (used range, sizes) of each of these sheets; raises FileRefused as `open_container` does."""
+        limits = self.limits
+        with _refused_when_broken(limits):
+            return {name: sheet_layout(self.zf, self.members[name], size=self.sizes.get(self.members[name]),
+                                       max_bytes=limits.max_sheet_xml_bytes, max_rows=limits.max_rows,
+                                       max_cells=limits.max_cells, max_range_cells=limits.max_range_cells)
+                    for name in names}
 
 
-def open_container(path: Path, limits: Limits, to_read: Callable[[dict[str, str], set[str]], list[str]]) -> Container:
-    """Check a workbook's container against the limits and lay out the sheets `to_read(members, hidden)` names.
+@contextmanager
+def open_container(path: Path, limits: Limits) -> Iterator[Container]:
+    """Check a workbook's container against the limits and list its sheets, in a `with` block: the zip is opened
+    once and stays open for `Container.lay_out` until the block ends.
 
     The one guard every workbook passes before anything is loaded (reports and plans alike); raises FileRefused
     (workbook_too_large, file_unreadable) with a message for the clerk.
     """
-    try:
-        with zipfile.ZipFile(path) as zf:
+    with _refused_when_broken(limits):
+        zf = zipfile.ZipFile(path)
+    with zf:
+        with _refused_when_broken(limits):
             sizes = inspect_container(path, zf, max_unzipped_bytes=limits.max_unzipped_bytes,
                                       max_part_bytes=limits.max_sheet_xml_bytes, max_members=limits.max_members)
-            members = sheet_members(zf)
-            hidden = hidden_sheets(zf)
-            layouts = {name: sheet_layout(zf, members[name], size=sizes.get(members[name]),
-                                          max_bytes=limits.max_sheet_xml_bytes, max_rows=limits.max_rows,
-                                          max_cells=limits.max_cells, max_range_cells=limits.max_range_cells)
-                       for name in to_read(members, hidden)}
+            members, hidden = workbook_sheets(zf)
+        yield Container(members, hidden, zf, sizes, limits)
+
+
+@contextmanager
+def _refused_when_broken(limits: Limits) -> Iterator[None]:
+    """What goes wrong while the container is read, as FileRefused (workbook_too_large, file_unreadable)."""
+    try:
+        yield
     except XlsxTooLarge as big:
         if big.limit == limits.max_members:
             detail = f"{count_vi(big.size)} phần; tối đa {count_vi(big.limit)}"
@@ -156,22 +164,17 @@ def open_container(path: Path, limits: Limits, to_read: Callable[[dict[str, str]
     except (OSError, KeyError, EOFError, struct.error, zlib.error, RuntimeError, NotImplementedError,
             ValueError, ElementTree.ParseError) as err:
         raise FileRefused("file_unreadable", detail=f"tệp .xlsx bị hỏng ({type(err).__name__}: {err})") from None
-    return Container(members, hidden, layouts)
 
 
-def parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: Context) -> list[ParsedReport]:
+def parse_workbook(path: Path, file_name: str, sha: str, received: dt.datetime, ctx: Context,
+                   container: Container) -> list[ParsedReport]:
+    """The reports of a workbook whose container `open_container` checked (and still holds open)."""
     limits = ctx.limits
-
-    def to_read(members: dict[str, str], hidden: set[str]) -> list[str]:
-        """The family sheets chosen and the `Thông tin` sheet."""
-        info = [name for name in members if fold(name) == INFO_SHEET][:1]
-        return [s for s, _ in choose_sheets(list(members), hidden).read] + info
-
-    container = open_container(path, limits, to_read)
-    members, hidden, layouts = container.members, container.hidden, container.layouts
+    members, hidden = container.members, container.hidden
     choice = choose_sheets(list(members), hidden)
     family_sheets = choice.read
     info_sheet = next((name for name in members if fold(name) == INFO_SHEET), None)
+    layouts = container.lay_out([s for s, _ in family_sheets] + ([info_sheet] if info_sheet is not None else []))
 
     if not family_sheets:
         raise FileRefused("no_report_sheet", expected=", ".join(f"'{f.sheet}'" for f in FAMILIES.values()),
@@ -260,21 +263,20 @@ class Grid:
 
 
 def load_grid(reader: fastexcel.ExcelReader, sheet: str, layout: SheetLayout, ctx: Context) -> Grid:
-    frame = pl.DataFrame(reader.load_sheet(sheet, header_row=None, dtypes="string"))
-    if frame.height > ctx.limits.max_rows:
-        raise SheetTooLarge(frame.height)
-    columns = [s.to_list() for s in frame.get_columns()]
+    columns, height = sheet_columns(reader, sheet, dtypes="string")
+    if height > ctx.limits.max_rows:
+        raise SheetTooLarge(height)
     # '4.803' in a text cell means 4803, but a number cell holding 4.803 also shows as '4.803': for the
     # columns where that text occurs, ask fastexcel which cells are stored as numbers.
     ambiguous = [i for i, col in enumerate(columns) if any(v is not None and is_thousands_dot(v) for v in col)]
     numeric: dict[int, list[bool]] = {}
     if ambiguous:
-        probe = pl.DataFrame(reader.load_sheet(sheet, header_row=None, use_columns=ambiguous,
-                                               dtypes={i: "datetime" for i in ambiguous}))
-        if probe.height == frame.height:
-            for i, series in zip(ambiguous, probe.get_columns()):
-                numeric[i] = series.is_not_null().to_list()
-    return Grid(columns, numeric, frame.height)
+        probe, probe_height = sheet_columns(reader, sheet, use_columns=ambiguous,
+                                            dtypes={i: "datetime" for i in ambiguous})
+        if probe_height == height:
+            for i, values in zip(ambiguous, probe):
+                numeric[i] = [v is not None for v in values]
+    return Grid(columns, numeric, height)
 
 
 def read_rows(report: ParsedReport, grid: Grid, layout: SheetLayout, ctx: Context) -> None:
@@ -315,11 +317,15 @@ def read_rows(report: ParsedReport, grid: Grid, layout: SheetLayout, ctx: Contex
     for r in range(first, grid.height):
         excel_row = layout.first_row + r
         cells: dict[str, Cell] = {}
+        blank = True
         for name, c, texts, numeric in columns:
             text = texts[r]
+            if text is not None:
+                text = clean(text)
             error = errors.get((excel_row, layout.first_col + c)) if errors else None
-            cells[name] = Cell(clean(text) if text is not None else None, bool(numeric and numeric[r]), error)
-        if all(cell.text in (None, "") and cell.error is None for cell in cells.values()):
+            cells[name] = Cell(text, bool(numeric and numeric[r]), error)
+            blank = blank and not text and error is None
+        if blank:
             continue
         key_text = cells[key_column].text or ""
         if not key_text and not (cells.get("commune_code") and cells["commune_code"].text):

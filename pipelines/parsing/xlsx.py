@@ -205,8 +205,9 @@ def used_range(xml: bytes, sheet_data_at: int) -> tuple[int, int]:
     return last_row, last_col
 
 
-def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> zip member of its XML, from xl/workbook.xml and its relationships.
+def workbook_sheets(zf: zipfile.ZipFile) -> tuple[dict[str, str], set[str]]:
+    """Sheet name -> zip member of its XML, and the names of the hidden and very-hidden sheets
+    (`<sheet state="hidden|veryHidden">`), from xl/workbook.xml and its relationships.
 
     The XML is parsed by expat, which refuses entity expansion bombs ('billion laughs').
     """
@@ -221,11 +222,14 @@ def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
         targets[rel.get("Id")] = target
     members = {}
+    hidden = set()
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
         member = targets.get(sheet.get(f"{_NS_REL_DOC}id"))
         if member:
             members[sheet.get("name", "")] = member
-    return members
+        if sheet.get("state") in ("hidden", "veryHidden"):
+            hidden.add(sheet.get("name", ""))
+    return members, hidden
 
 
 def sheet_layout(zf: zipfile.ZipFile, member: str, *, size: int | None = None, max_bytes: int | None = None,
@@ -265,7 +269,8 @@ def sheet_layout(zf: zipfile.ZipFile, member: str, *, size: int | None = None, m
     if max_range_cells is not None and layout.range_cells > max_range_cells:
         layout.too_large = "range"
         return layout
-    has_errors = _TYPE_ERROR.search(xml) is not None
+    # the plain `in` first: the regex alone (its \b defeats the fast substring search) scans 10 times slower
+    has_errors = b't="e"' in xml and _TYPE_ERROR.search(xml) is not None
     cell = re.compile(re.escape(cell_tag) + rb"\b([^>]*?)(/?)>")
     first_row = None
     first_col = None
@@ -293,3 +298,15 @@ def sheet_layout(zf: zipfile.ZipFile, member: str, *, size: int | None = None, m
     layout.first_row = first_row or 1
     layout.first_col = first_col or 1
     return layout
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+def sheet_columns(reader, sheet: str, **options) -> tuple[list[list], int]:
+    """A sheet as fastexcel reads it (`fastexcel.ExcelReader`, no header row): its columns as lists, and its
+    number of rows. `options` go to fastexcel (`dtypes`, `use_columns`).
+
+    Loaded eagerly into an Arrow record batch: a DataFrame in between costs more than the reading itself.
+    """
+    batch = reader.load_sheet_eager(sheet, header_row=None, **options)
+    return [column.to_pylist() for column in batch.columns], batch.num_rows

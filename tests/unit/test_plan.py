@@ -154,8 +154,11 @@ def test_vietnamese_tolerances(tmp_path, reference):
 def test_a_report_workbook_is_not_a_plan(reference):
     from helpers import SAMPLE_INBOX
     from pipelines.parsing.plan import is_plan_workbook
+    from pipelines.parsing.results import Limits
+    from pipelines.parsing.workbook import open_container
 
-    assert not is_plan_workbook(SAMPLE_INBOX / "844_cang-long_2022.xlsx")
+    with open_container(SAMPLE_INBOX / "844_cang-long_2022.xlsx", Limits()) as container:
+        assert not is_plan_workbook(container.members)
 
 
 def test_the_blank_template_parses_with_missing_data_only(tmp_path, reference):
