@@ -24,16 +24,20 @@ def write_site(data: SiteData, dest: Path) -> None:
     clusters: dict[tuple, list[dict]] = defaultdict(list)
     for row in data.ranking:
         clusters[(row["year"], row["cluster"])].append(row)
-    cluster_charts = {key: charts.cluster_chart(rows, key[1], key[0]) for key, rows in clusters.items()}
-    (dest / "index.html").write_text(pages.index_page(data, cluster_charts), encoding="utf-8")
-    unit_charts: dict[str, tuple] = {}  # the same history on every year's page of a unit: drawn once
+    units: dict[str, str] = {}  # unit code -> its name on its first page; a unit's history is drawn once
     for row in data.ranking:
-        unit = row["unit_code"]
-        if unit not in unit_charts:
-            unit_charts[unit] = (charts.poverty_chart(data.poverty.get(unit, []), row["unit_name"]),
-                                 charts.ntm_ocop_chart(data.infrastructure.get(unit, []), row["unit_name"]))
-        (dest / unit_page(unit, row["year"])).write_text(
-            pages.unit_page_html(data, row, unit_charts[unit]), encoding="utf-8")
+        units.setdefault(row["unit_code"], row["unit_name"])
+    drawn = iter(charts.render(  # every chart at once (charts.render may draw them on two cores), in this order
+        [charts.cluster_chart(rows, cluster, year) for (year, cluster), rows in clusters.items()]
+        + [chart for unit, name in units.items()
+           for chart in (charts.poverty_chart(data.poverty.get(unit, []), name),
+                         charts.ntm_ocop_chart(data.infrastructure.get(unit, []), name))]))
+    cluster_charts = {key: next(drawn) for key in clusters}
+    unit_charts = {unit: (next(drawn), next(drawn)) for unit in units}
+    (dest / "index.html").write_text(pages.index_page(data, cluster_charts), encoding="utf-8")
+    for row in data.ranking:
+        (dest / unit_page(row["unit_code"], row["year"])).write_text(
+            pages.unit_page_html(data, row, unit_charts[row["unit_code"]]), encoding="utf-8")
     (dest / "flags.html").write_text(pages.flags_page(data), encoding="utf-8")
     (dest / "bao-cao.html").write_text(pages.reports_page(data), encoding="utf-8")
     shutil.copyfile(STYLESHEET, dest / "style.css")

@@ -3,7 +3,11 @@ SVG by vl_convert, Vietnamese labels and numbers, no JavaScript and nothing load
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from typing import NamedTuple
 
 from .fmt import D3_LOCALE, esc, vn_number
 
@@ -22,19 +26,44 @@ CONFIG = {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 11},
           "legend": {"labelFontSize": 11, "titleFontSize": 11, "labelLimit": 0}}
 
 
-def to_svg(spec: dict, label: str) -> str:
-    """The Vega-Lite chart `spec` as an <svg> element for an HTML page: rendered by vl_convert (no external URL
-    allowed), with the XML namespace declarations dropped (HTML puts <svg> in its namespace) and `label` for
-    screen readers."""
+class Chart(NamedTuple):
+    """A Vega-Lite spec and what it shows, in words (for screen readers)."""
+
+    spec: dict
+    label: str
+
+
+def to_svg(chart: Chart) -> str:
+    """`chart` as an <svg> element for an HTML page: rendered by vl_convert (no external URL allowed), with the
+    XML namespace declarations dropped (HTML puts <svg> in its namespace) and its label for screen readers."""
     import vl_convert
 
-    svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION, config=CONFIG,
+    svg = vl_convert.vegalite_to_svg(chart.spec, vl_version=VEGA_LITE_VERSION, config=CONFIG,
                                      format_locale=D3_LOCALE, allowed_base_urls=[])
     head, sep, rest = svg.partition(">")
     if not head.startswith("<svg") or not sep:
         raise ValueError(f"vl_convert returned something other than an SVG image: {svg[:80]!r}")
     head = re.sub(r'\s+(xmlns(:\w+)?|version)="[^"]*"', "", head)
-    return f'{head} role="img" aria-label="{esc(label)}"{sep}{rest}'
+    return f'{head} role="img" aria-label="{esc(chart.label)}"{sep}{rest}'
+
+
+# Drawing a chart takes vl_convert about 40 ms of one core (laying out text with the real font), and the site has
+# two per unit: with many charts, two worker processes draw them (started fresh, "spawn": the caller may be a
+# Dagster run with threads of its own, which a fork would copy mid-flight). Few charts are drawn here.
+PARALLEL_FROM = 40
+
+
+def render(charts: list[Chart | None]) -> list[str | None]:
+    """Each chart as an <svg> element (None stays None), in order."""
+    todo = [c for c in charts if c is not None]
+    workers = min(2, os.cpu_count() or 1)
+    if len(todo) < PARALLEL_FROM or workers < 2:
+        drawn = [to_svg(c) for c in todo]
+    else:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            drawn = list(pool.map(to_svg, todo, chunksize=8))
+    svgs = iter(drawn)
+    return [None if c is None else next(svgs) for c in charts]
 
 
 def _float(value) -> float | None:
@@ -52,7 +81,7 @@ YEAR_AXIS = {"field": "year", "type": "ordinal", "title": "Năm", "axis": {"labe
 VALUE_LABELS = {"mark": {"type": "text", "dy": -10}, "encoding": {"text": {"field": "label", "type": "nominal"}}}
 
 
-def cluster_chart(rows: list[dict], cluster: str, year: int) -> str:
+def cluster_chart(rows: list[dict], cluster: str, year: int) -> Chart:
     """Horizontal bars of each unit's total points in a cluster, in rank order, coloured by classification."""
     names = [r["unit_name"] for r in rows]
     data = []
@@ -74,10 +103,10 @@ def cluster_chart(rows: list[dict], cluster: str, year: int) -> str:
     text = {"mark": {"type": "text", "align": "left", "dx": 3},
             "encoding": {"text": {"field": "label", "type": "nominal"}}}
     spec = _layers(data, encoding, bars, text, width=380, height=max(60, 24 * len(data)))
-    return to_svg(spec, f"Tổng điểm các đơn vị, {cluster}, năm {year}")
+    return Chart(spec, f"Tổng điểm các đơn vị, {cluster}, năm {year}")
 
 
-def poverty_chart(rows: list[dict], unit_name: str) -> str | None:
+def poverty_chart(rows: list[dict], unit_name: str) -> Chart | None:
     """The unit's poverty rate over the years (line), or None without any rate."""
     data = [{"year": str(r["year"]), "rate": _float(r["poverty_rate_pct"]), "label": vn_number(r["poverty_rate_pct"])}
             for r in rows if r["poverty_rate_pct"] is not None]
@@ -87,10 +116,10 @@ def poverty_chart(rows: list[dict], unit_name: str) -> str | None:
                                       "scale": {"zero": True}}}
     line = {"mark": {"type": "line", "point": True, "color": SERIES_COLOURS[0]}}
     spec = _layers(data, encoding, line, VALUE_LABELS, width=320, height=180)
-    return to_svg(spec, f"Tỷ lệ hộ nghèo qua các năm, {unit_name}")
+    return Chart(spec, f"Tỷ lệ hộ nghèo qua các năm, {unit_name}")
 
 
-def ntm_ocop_chart(rows: list[dict], unit_name: str) -> str | None:
+def ntm_ocop_chart(rows: list[dict], unit_name: str) -> Chart | None:
     """The unit's NTM communes and OCOP products at each year end (two lines), or None without either."""
     series = {"ntm_communes": "Xã đạt chuẩn NTM", "ocop_products": "Sản phẩm OCOP"}
     data = [{"year": str(r["year"]), "series": label, "value": _float(r[column]), "label": vn_number(r[column])}
@@ -101,4 +130,4 @@ def ntm_ocop_chart(rows: list[dict], unit_name: str) -> str | None:
                 "color": {"field": "series", "type": "nominal", "title": None, "legend": {"orient": "bottom"},
                           "scale": {"domain": list(series.values()), "range": SERIES_COLOURS}}}
     spec = _layers(data, encoding, {"mark": {"type": "line", "point": True}}, VALUE_LABELS, width=320, height=180)
-    return to_svg(spec, f"Xã đạt chuẩn nông thôn mới và sản phẩm OCOP qua các năm, {unit_name}")
+    return Chart(spec, f"Xã đạt chuẩn nông thôn mới và sản phẩm OCOP qua các năm, {unit_name}")
