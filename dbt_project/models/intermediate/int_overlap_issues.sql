@@ -45,30 +45,23 @@ version_rows as (
 
 ),
 
-labels as (
-
-    select * from (values
-        ('poverty', 'giảm nghèo'),
-        ('infrastructure', 'hạ tầng')
-    ) as t(family, label)
-
-),
-
 overlapping as (
 
-    -- the rows not used because a report of another unit gives the same commune, with the family's label
-    select v.*, l.label
-    from version_rows as v
-    inner join labels as l on l.family = v.family
-    where v.version_number <> v.used_version_number
-      and v.unit_code is distinct from v.used_unit_code
+    -- the rows not used because a report of another unit gives the same commune, with the family's name for the
+    -- message
+    select
+        *,
+        case family when 'poverty' then 'giảm nghèo' when 'infrastructure' then 'hạ tầng' end as family_vi
+    from version_rows
+    where version_number <> used_version_number
+      and unit_code is distinct from used_unit_code
 
 )
 
 -- the template's placeholders filled in SQL, as str.format would in Python
 {{ rule_issues('overlapping_reports', 'overlapping', [
     ('commune', "coalesce(nullif(commune_name, ''), commune_code)"),
-    ('family_vi', 'label'),
+    ('family_vi', 'family_vi'),
     ('period', 'period'),
     ('file', 'file_name'),
     ('used_file', 'used_file_name')]) }}
