@@ -20,3 +20,22 @@
 {% macro level_below_province(generation) -%}
     (case when {{ generation }} = '2025-03-01' then 'district' else 'commune' end)
 {%- endmacro %}
+
+{#
+  `rows` (a CTE) as `alias`, left-joined to each row's unit from both lists (admin_units_both_generations) as
+  `unit_alias`, on its code AND its list (generation): for a FROM clause. A row whose unit is not on the list keeps
+  NULL unit columns (admin_unit_columns).
+#}
+{% macro rows_with_admin_unit(rows, alias='a', unit_alias='u') -%}
+    {{ rows }} as {{ alias }}
+    left join {{ admin_units_both_generations() }} as {{ unit_alias }}
+        on  {{ unit_alias }}.unit_code = {{ alias }}.unit_code
+        and {{ unit_alias }}.generation = {{ alias }}.generation
+{%- endmacro %}
+
+{# The unit's name, level and parent, from a unit joined by rows_with_admin_unit. #}
+{% macro admin_unit_columns(unit_alias='u') -%}
+    {{ unit_alias }}.full_name as unit_name,
+    {{ unit_alias }}.unit_level,
+    {{ unit_alias }}.parent_code
+{%- endmacro %}

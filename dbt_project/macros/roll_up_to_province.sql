@@ -65,3 +65,15 @@
         {% endif -%}
     {%- endfor -%}
 {%- endmacro %}
+
+
+{#
+  `districts_reported` of a row of roll_up_to_province joined to its unit (`units`: admin_units_both_generations):
+  the districts summed -- 1 for a district, its districts present for a province of 2025-03-01 -- from
+  `units_summed`; NULL for a commune and on the list of 2025-07-01 (no districts). Used by int_poverty_by_unit,
+  int_infrastructure_quarter_by_unit and int_savings_by_unit.
+#}
+{% macro districts_reported(rows='a', units='u') -%}
+    cast(case when {{ rows }}.generation = '2025-03-01' and {{ units }}.unit_level <> 'commune'
+        then {{ rows }}.units_summed end as bigint)
+{%- endmacro %}

@@ -18,17 +18,7 @@ with poverty as (
 
 poverty_pairs as (
 
-    select
-        cur.*,
-        prev.total_households                                           as prev_total_households,
-        prev.poor_households                                            as prev_poor_households,
-        prev.near_poor_households                                       as prev_near_poor_households
-    from poverty as cur
-    inner join poverty as prev
-        on  prev.commune_code = cur.commune_code
-        -- the same list of units: a district's rows, or (district_code NULL) rows on the communes of 2025-07-01
-        and prev.district_code is not distinct from cur.district_code
-        and prev.year = cur.year - 1
+    {{ commune_previous_year('poverty', ['total_households', 'poor_households', 'near_poor_households']) }}
 
 ),
 
@@ -78,19 +68,8 @@ infrastructure_year_end as (
 
 stock_pairs as (
 
-    select
-        cur.*,
-        prev.ntm_standard                                               as prev_ntm_standard,
-        prev.ntm_advanced                                               as prev_ntm_advanced,
-        prev.ntm_model                                                  as prev_ntm_model,
-        prev.ocop_products                                              as prev_ocop_products,
-        prev.period                                                     as prev_period
-    from infrastructure_year_end as cur
-    inner join infrastructure_year_end as prev
-        on  prev.commune_code = cur.commune_code
-        -- the same list of units: a district's rows, or (district_code NULL) rows on the communes of 2025-07-01
-        and prev.district_code is not distinct from cur.district_code
-        and prev.year = cur.year - 1
+    {{ commune_previous_year('infrastructure_year_end',
+                             ['ntm_standard', 'ntm_advanced', 'ntm_model', 'ocop_products', 'period']) }}
 
 ),
 

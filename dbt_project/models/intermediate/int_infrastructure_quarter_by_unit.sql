@@ -133,9 +133,7 @@ select
     a.year,
     a.quarter,
     a.unit_code,
-    u.full_name                                                 as unit_name,
-    u.unit_level,
-    u.parent_code,
+    {{ admin_unit_columns('u') }},
     a.rural_road_km,
     a.green_road_km,
     a.lit_road_km,
@@ -151,15 +149,9 @@ select
     cast(a.contribution_rows_reported as bigint)                as contribution_rows_reported,
     cast(a.ntm_communes_reported as bigint)                     as ntm_communes_reported,
     cast(a.communes_reported as bigint)                         as communes_reported,
-    -- districts summed: 1 for a district, its districts for a province of 2025-03-01; NULL for a commune and on
-    -- the list of 2025-07-01 (no districts)
-    cast(case when a.generation = '2025-03-01' and u.unit_level <> 'commune' then a.units_summed end as bigint)
-                                                                as districts_reported,
+    {{ districts_reported('a', 'u') }}                          as districts_reported,
     a.generation
-from all_units as a
-left join units as u
-    on  u.unit_code = a.unit_code
-    and u.generation = a.generation
+from {{ rows_with_admin_unit('all_units', 'a', 'u') }}
 left join xa_counts as x
     on  x.unit_code = a.unit_code
     and x.generation = a.generation

@@ -79,35 +79,20 @@ labels as (
 
 ),
 
-outlier_rule as (
+labelled as (
 
-    -- severity and message template of the rule, from the catalogue (pipelines/parsing/rules.py)
-    select severity, message_template from {{ ref('stg_rule_catalogue') }}
-    where rule = 'outlier'
+    select f.*, l.label
+    from flagged as f
+    inner join labels as l on l.metric = f.metric
 
 )
 
-select
-    f.report_id,
-    f.file_name,
-    f.sheet,
-    cast(f.row_number as integer)   as row_number,
-    l.label                         as column_name,
-    f.family,
-    f.period,
-    f.district_code,
-    r.severity,
-    'outlier'                       as rule,
-    -- the template's placeholders filled in SQL, as str.format would in Python; counts written the Vietnamese
-    -- way (6.000), as the parser's number_vi does
-    {{ fill_rule_message('r.message_template', [
-        ('column', 'l.label'),
-        ('commune', "coalesce(nullif(f.commune_name, ''), f.commune_code)"),
-        ('value', "format('{:t.}', f.value)"),
-        ('previous_period', 'f.previous_period'),
-        ('previous', "format('{:t.}', f.previous_value)")]) }} as message,
-    f.unit_code
-from flagged as f
-inner join labels as l on l.metric = f.metric
--- a left join: without the rule in the catalogue, severity and message are NULL and their tests fail
-left join outlier_rule as r on true
+-- the template's placeholders filled in SQL, as str.format would in Python; counts written the Vietnamese way
+-- (6.000), as the parser's number_vi does
+{{ rule_issues('outlier', 'labelled', [
+    ('column', 'label'),
+    ('commune', "coalesce(nullif(commune_name, ''), commune_code)"),
+    ('value', "format('{:t.}', value)"),
+    ('previous_period', 'previous_period'),
+    ('previous', "format('{:t.}', previous_value)")],
+    column_name='issue.label', district_code='issue.district_code') }}

@@ -47,49 +47,21 @@ version_rows as (
 
 overlapping as (
 
-    -- the rows not used because a report of another unit gives the same commune
-    select * from version_rows
+    -- the rows not used because a report of another unit gives the same commune, with the family's name for the
+    -- message
+    select
+        *,
+        case family when 'poverty' then 'giảm nghèo' when 'infrastructure' then 'hạ tầng' end as family_vi
+    from version_rows
     where version_number <> used_version_number
       and unit_code is distinct from used_unit_code
 
-),
-
-labels as (
-
-    select * from (values
-        ('poverty', 'giảm nghèo'),
-        ('infrastructure', 'hạ tầng')
-    ) as t(family, label)
-
-),
-
-overlap_rule as (
-
-    select severity, message_template from {{ ref('stg_rule_catalogue') }}
-    where rule = 'overlapping_reports'
-
 )
 
-select
-    o.report_id,
-    o.file_name,
-    o.sheet,
-    cast(o.row_number as integer)   as row_number,
-    cast(null as varchar)           as column_name,
-    o.family,
-    o.period,
-    cast(null as varchar)           as district_code,
-    r.severity,
-    'overlapping_reports'           as rule,
-    -- the template's placeholders filled in SQL, as str.format would in Python
-    {{ fill_rule_message('r.message_template', [
-        ('commune', "coalesce(nullif(o.commune_name, ''), o.commune_code)"),
-        ('family_vi', 'l.label'),
-        ('period', 'o.period'),
-        ('file', 'o.file_name'),
-        ('used_file', 'o.used_file_name')]) }} as message,
-    o.unit_code
-from overlapping as o
-inner join labels as l on l.family = o.family
--- a left join: without the rule in the catalogue, severity and message are NULL and their tests fail
-left join overlap_rule as r on true
+-- the template's placeholders filled in SQL, as str.format would in Python
+{{ rule_issues('overlapping_reports', 'overlapping', [
+    ('commune', "coalesce(nullif(commune_name, ''), commune_code)"),
+    ('family_vi', 'family_vi'),
+    ('period', 'period'),
+    ('file', 'file_name'),
+    ('used_file', 'used_file_name')]) }}

@@ -17,12 +17,6 @@ with report_rows as (
 
 ),
 
-units as (
-
-    select * from {{ admin_units_both_generations() }}
-
-),
-
 rows_with_em as (
 
     select
@@ -84,9 +78,7 @@ all_units as (
 select
     a.year,
     a.unit_code,
-    u.full_name                                         as unit_name,
-    u.unit_level,
-    u.parent_code,
+    {{ admin_unit_columns('u') }},
     a.total_households,
     a.poor_households,
     a.near_poor_households,
@@ -98,12 +90,6 @@ select
     a.em_rate_near_poor_households,
     cast(a.em_communes_reported as bigint)              as em_communes_reported,
     cast(a.communes_reported as bigint)                 as communes_reported,
-    -- districts summed: 1 for a district, its districts for a province of 2025-03-01; NULL for a commune and on
-    -- the list of 2025-07-01 (no districts)
-    cast(case when a.generation = '2025-03-01' and u.unit_level <> 'commune' then a.units_summed end as bigint)
-                                                        as districts_reported,
+    {{ districts_reported('a', 'u') }}                  as districts_reported,
     a.generation
-from all_units as a
-left join units as u
-    on  u.unit_code = a.unit_code
-    and u.generation = a.generation
+from {{ rows_with_admin_unit('all_units', 'a', 'u') }}

@@ -16,12 +16,6 @@ with report_rows as (
 
 ),
 
-units as (
-
-    select * from {{ admin_units_both_generations() }}
-
-),
-
 by_unit_category as (
 
     -- savings are reported per unit (no commune rows): the reporting unit, a district or a new commune
@@ -73,9 +67,7 @@ all_rows as (
 select
     a.year,
     a.unit_code,
-    u.full_name                                         as unit_name,
-    u.unit_level,
-    u.parent_code,
+    {{ admin_unit_columns('u') }},
     a.category,
     coalesce(c.name_vi, 'Tổng cộng')                    as category_name_vi,
     coalesce(c.sort_order, 999)                         as category_sort_order,
@@ -84,14 +76,8 @@ select
     a.achieved_savings_vnd,
     a.budget_achieved_savings_vnd,
     cast(a.budget_rows_reported as bigint)              as budget_rows_reported,
-    -- districts summed: 1 for a district, its districts for a province of 2025-03-01; NULL on the list of
-    -- 2025-07-01 (no districts)
-    cast(case when a.generation = '2025-03-01' and u.unit_level <> 'commune' then a.units_summed end as bigint)
-                                                        as districts_reported,
+    {{ districts_reported('a', 'u') }}                  as districts_reported,
     a.generation
-from all_rows as a
-left join units as u
-    on  u.unit_code = a.unit_code
-    and u.generation = a.generation
+from {{ rows_with_admin_unit('all_rows', 'a', 'u') }}
 left join {{ ref('stg_savings_categories') }} as c
     on c.category = a.category
