@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .families import FAMILIES, NUMBER_KINDS, Column
-from .reference import province_of
+from .units import province_of
 from .results import Context, ParsedReport, RawRow
 from .rules import issue
 from .text import count_vi, number_vi

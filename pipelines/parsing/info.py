@@ -5,7 +5,7 @@ from __future__ import annotations
 import fastexcel
 
 from .families import FAMILIES, PERIOD_TYPE_VI
-from .reference import LAST_DAY_OF_DISTRICTS, MatchError, Unit, province_of
+from .units import LAST_DAY_OF_DISTRICTS, MatchError, Unit, province_of
 from .results import Context, IssueList, ParsedReport
 from .rules import Issue, issue
 from .text import Period, clean, fold, parse_date, parse_period

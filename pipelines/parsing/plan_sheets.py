@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from .header import HEADER_SEARCH_ROWS, is_column_numbers
 from .plan_spec import PlanColumn
-from .reference import LAST_DAY_OF_DISTRICTS, MatchError, Reference, Unit
+from .reference import Reference
+from .units import LAST_DAY_OF_DISTRICTS, MatchError, Unit
 from .text import NumberError, clean, fold, parse_number
 from .workbook import Grid
 from .xlsx import SheetLayout, column_letters

@@ -10,7 +10,7 @@ from .plan_sheets import PlanSheet, as_number, find_plan_header, label_key, matc
 from .plan_spec import (CLUSTER_COLUMNS, CLUSTERS_SHEET, CRITERIA_COLUMNS, CRITERIA_SHEET, FLAGS, INDICATORS,
                         PARAMETER_HEADER, PARAMETER_OF, PARAMETERS, PARAMETERS_SHEET, TARGET_IGNORED, TARGETS_SHEET,
                         UNIT_CODE, UNIT_NAME, VERIFIED_COLUMNS, VERIFIED_SHEET)
-from .reference import MatchError, Unit
+from .units import MatchError, Unit
 from .results import Context
 from .rules import issue
 from .text import fold, number_vi

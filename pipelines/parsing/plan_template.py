@@ -18,7 +18,8 @@ from .plan_spec import (CLUSTERS_SHEET, CRITERIA_SHEET, FLAGS, INDICATORS, PARAM
                         TARGETS_SHEET, VERIFIED_SHEET)
 
 if TYPE_CHECKING:
-    from .reference import Reference, Unit
+    from .reference import Reference
+    from .units import Unit
 
 CATALOGUE_SHEET = "Danh mục"
 BLANK_ROWS = 100  # rows of the drop-downs and number checks below a header

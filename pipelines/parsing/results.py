@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .reference import Reference, Unit
+from .reference import Reference
+from .units import Unit
 from .rules import ERROR, RULES, WARNING, Issue
 
 TRUNCATED = "issues_truncated"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .checks import check_row, check_total
 from .families import FAMILIES, NUMBER_KINDS, Column
 from .info import describe_units
-from .reference import MatchError, Unit
+from .units import MatchError, Unit
 from .results import Context, IssueList, ParsedReport, RawRow
 from .rules import ERROR, Issue, issue
 from .text import NumberError, fold, parse_number, parse_yes_no

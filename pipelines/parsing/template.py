@@ -25,7 +25,8 @@ from .families import FAMILIES, PERIOD_TYPE_EN, PERIOD_TYPE_VI, Column, Family, 
 from .xlsx import column_letters
 
 if TYPE_CHECKING:  # the command line imports this module for every command: keep its import light
-    from .reference import Reference, Unit
+    from .reference import Reference
+    from .units import Unit
     from .text import Period
 
 
@@ -59,7 +60,7 @@ def resolve(family: str, unit_text: str, period: str, reference: "Reference") ->
 
     The period decides the list of units: a district for a period ending by 30 June 2025, a new commune or a
     new province after it."""
-    from .reference import LAST_DAY_OF_DISTRICTS, MatchError
+    from .units import LAST_DAY_OF_DISTRICTS, MatchError
     from .text import parse_period
 
     if family not in FAMILIES:

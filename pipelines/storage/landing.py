@@ -13,7 +13,7 @@ import polars as pl
 
 from ..parsing.families import FAMILIES, Family
 from ..parsing.plan import ParsedPlan
-from ..parsing.reference import province_of
+from ..parsing.units import province_of
 from ..parsing.results import ParsedReport
 from ..parsing.rules import ERROR, RULES, WARNING
 from .plan_landing import PLAN_DESCRIPTIONS, PLAN_SCHEMAS, plan_records

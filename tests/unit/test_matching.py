@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.parsing.reference import MatchError, load_reference
+from pipelines.parsing.reference import load_reference
+from pipelines.parsing.units import MatchError
 from pipelines.parsing.text import fold, tone_key
 from pipelines.settings import DEFAULT_REFERENCE
 

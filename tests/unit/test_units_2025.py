@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from pipelines.parsing.files import parse_file
-from pipelines.parsing.reference import MatchError, Unit, Units2025
+from pipelines.parsing.units import MatchError, Unit, Units2025
 from pipelines.storage.landing import land_reports
 from workbooks import poverty_sheet, write_workbook
 
