@@ -1,10 +1,10 @@
 """The dbt models as Dagster assets: one `dbt build` (models, data tests, unit tests) per run.
 
 dbt's data tests run inside that build and a failing one fails it (so nothing is published), naming the test; they
-are not also made Dagster asset checks, nor recorded as observations of their models (what dagster-dbt yields for
-a test when checks are off). Dagster records every event of a run in SQLite, each in a connection of its own: for
-the project's ~350 data tests that was about 1,100 events and 2.5-5 s of every refresh (benchmarks/README.md), for
-a second copy of what dbt already reports (`<warehouse dir>/.build/refresh.log`, and the run's log in the UI). The checks of the Dagster side
+are not also made Dagster asset checks. Dagster records every check of a run in SQLite as several events (planned,
+evaluated, output), each in a connection of its own: for the project's ~350 data tests that was about 1,100 events
+and 2.5-5 s of every refresh (benchmarks/README.md), for a second copy of what dbt already reports
+(`<warehouse dir>/.build/refresh.log`, and the run's log in the UI). The checks of the Dagster side
 (`no_overdue_reports`, `every_unit_scored`, `in_step_with_warehouse`) are asset checks as before."""
 
 
@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Mapping
 
-from dagster import AssetExecutionContext, AssetObservation
+from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from .project import dbt_project
@@ -56,6 +56,4 @@ def emulation_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, wa
             "lands first. Materialize the whole job `refresh_warehouse` (or run `emulation refresh`), not the "
             "dbt assets alone.")
     seed_partial_parse(paths.dbt_target)
-    for event in dbt.cli(["build"], context=context, target_path=paths.dbt_target).stream():
-        if not isinstance(event, AssetObservation):  # a data test's result: in dbt's output (module docstring)
-            yield event
+    yield from dbt.cli(["build"], context=context, target_path=paths.dbt_target).stream()
