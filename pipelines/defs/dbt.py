@@ -1,11 +1,4 @@
-"""The dbt models as Dagster assets: one `dbt build` (models, data tests, unit tests) per run.
-
-dbt's data tests run inside that build and a failing one fails it (so nothing is published), naming the test; they
-are not also made Dagster asset checks. Dagster records every check of a run in SQLite as several events (planned,
-evaluated, output), each in a connection of its own: for the project's ~350 data tests that was about 1,100 events
-and 2.5-5 s of every refresh (benchmarks/README.md), for a second copy of what dbt already reports
-(`<warehouse dir>/.build/refresh.log`, and the run's log in the UI). The checks of the Dagster side
-(`no_overdue_reports`, `every_unit_scored`, `in_step_with_warehouse`) are asset checks as before."""
+"""The dbt models as Dagster assets: one `dbt build` (models, data tests as asset checks, unit tests) per run."""
 
 
 import shutil
@@ -13,7 +6,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from dagster import AssetExecutionContext
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .project import dbt_project
 from .resources import OWNER, WarehouseResource
@@ -45,8 +38,7 @@ def seed_partial_parse(target: Path) -> None:
         shutil.copyfile(parsed, state)
 
 
-@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=EmulationTranslator(
-    settings=DagsterDbtTranslatorSettings(enable_asset_checks=False)))
+@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=EmulationTranslator())
 def emulation_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build` in the build database, which dbt finds beside its target directory (dbt_project/profiles.yml)."""
     paths = warehouse.paths()
