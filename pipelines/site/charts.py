@@ -54,7 +54,11 @@ PARALLEL_FROM = 40
 
 
 def render(charts: list[Chart | None]) -> list[str | None]:
-    """Each chart as an <svg> element (None stays None), in order."""
+    """Each chart as an <svg> element (None stays None), in order.
+
+    With PARALLEL_FROM charts or more the workers are spawned: like any spawned process they import the program's
+    main module, so a script calling this at its top level needs the usual `if __name__ == "__main__":` guard
+    (the `emulation` command, Dagster and pytest have it)."""
     todo = [c for c in charts if c is not None]
     workers = min(2, os.cpu_count() or 1)
     if len(todo) < PARALLEL_FROM or workers < 2:
