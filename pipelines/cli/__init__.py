@@ -123,7 +123,3 @@ def run() -> None:
     sys.stdout.flush()
     gc.freeze()
     sys.exit(code)
-
-
-if __name__ == "__main__":
-    run()
